@@ -1,0 +1,66 @@
+"""Clip-level classifiers: from hand-crafted features, and from audio through log-mel."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+from common.audio import DEFAULT_SAMPLE_RATE
+from common.blocks import conv2d_block, dense_block
+from common.frontends import LogMelSpectrogram
+
+__all__ = ["mlp_classifier", "logmel_cnn"]
+
+
+def mlp_classifier(
+    n_features: int,
+    n_classes: int,
+    hidden: tuple[int, ...] = (64, 64),
+    dropout: float = 0.3,
+    feature_mean: np.ndarray | None = None,
+    feature_variance: np.ndarray | None = None,
+    name: str = "mlp",
+) -> keras.Model:
+    """A fully connected network on a feature vector, ending in a softmax over classes.
+
+    Input ``(batch, n_features)``; output ``(batch, n_classes)`` probabilities. With
+    ``feature_mean`` and ``feature_variance`` (from the training set), standardisation is a
+    layer of the model, so the saved file needs no separate scaler.
+    """
+    inputs = keras.Input((n_features,), name="features")
+    x = inputs
+    if feature_mean is not None:
+        x = layers.Normalization(mean=feature_mean, variance=feature_variance, name="standardize")(
+            x
+        )
+    for i, units in enumerate(hidden):
+        x = dense_block(x, units, dropout, name=f"hidden{i + 1}")
+    outputs = layers.Dense(n_classes, activation="softmax", name="classes")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def logmel_cnn(
+    n_classes: int,
+    clip_samples: int,
+    sample_rate: int = DEFAULT_SAMPLE_RATE,
+    n_mels: int = 96,
+    filters: tuple[int, ...] = (16, 32, 64, 64),
+    dropout: float = 0.3,
+    name: str = "logmel_cnn",
+) -> keras.Model:
+    """A compact 2D CNN that hears raw audio through an in-graph log-mel front-end.
+
+    Input ``(batch, clip_samples)`` waveform; output ``(batch, n_classes)`` probabilities.
+    Log-mel in dB, batch-normalised, then conv blocks (3x3, pool 2x2) and global average
+    pooling over time and frequency.
+    """
+    inputs = keras.Input((clip_samples,), name="waveform")
+    x = LogMelSpectrogram(sample_rate=sample_rate, n_mels=n_mels, name="logmel")(inputs)
+    x = layers.BatchNormalization(name="input_norm")(x)
+    for i, width in enumerate(filters):
+        x = conv2d_block(x, width, name=f"block{i + 1}")
+    x = layers.GlobalAveragePooling2D(name="pool")(x)
+    x = layers.Dropout(dropout, name="dropout")(x)
+    outputs = layers.Dense(n_classes, activation="softmax", name="classes")(x)
+    return keras.Model(inputs, outputs, name=name)

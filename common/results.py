@@ -1,0 +1,104 @@
+"""Result rows: every figure the course reports, with where and how it was measured.
+
+A row is ``{part, example, model, role, metric, value, split, backend, size, seconds}``; every
+metric is higher-is-better; ``role`` tells a course model from the baseline it is compared with
+(or an oracle, an upper bound). Scripts add their rows to a shared ``results.json``; the
+workshop runner and the benchmark tables read it back.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from common.fileio import file_lock, read_json, write_json
+
+ROLES = ("model", "baseline", "oracle")
+
+
+@dataclass(frozen=True)
+class Result:
+    part: int
+    example: str
+    model: str
+    role: str
+    metric: str
+    value: float
+    split: str = "test"
+    backend: str = ""
+    size: str = ""
+    seconds: float = 0.0
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"role must be one of {ROLES}, not {self.role!r}")
+
+    @property
+    def key(self) -> tuple:
+        """Rows with the same key describe the same measurement; a new one replaces the old."""
+        return (
+            self.part,
+            self.example,
+            self.model,
+            self.metric,
+            self.split,
+            self.backend,
+            self.size,
+        )
+
+
+def load_results(path: str | os.PathLike) -> list[Result]:
+    """Rows of a results file (an empty list if it does not exist)."""
+    path = Path(path)
+    return [Result(**row) for row in read_json(path)] if path.is_file() else []
+
+
+def save_results(path: str | os.PathLike, rows: list[Result]) -> Path:
+    """Add ``rows`` to the results file at ``path`` (atomically, safe against concurrent
+    writers), replacing earlier rows of the same measurement."""
+    path = Path(path)
+    with file_lock(path.with_name(path.name + ".lock")):
+        merged = {r.key: r for r in load_results(path)}
+        merged.update({r.key: r for r in rows})
+        write_json(path, [asdict(r) for r in merged.values()])
+    return path
+
+
+def format_table(rows: list[Result]) -> str:
+    """A plain-text table of ``rows``, grouped by example, model rows before baselines."""
+    if not rows:
+        return "(no results)"
+    order = {role: i for i, role in enumerate(ROLES)}
+    rows = sorted(rows, key=lambda r: (r.part, r.example, r.metric, order[r.role], -r.value))
+    header = (
+        "part",
+        "example",
+        "model",
+        "role",
+        "metric",
+        "value",
+        "split",
+        "backend",
+        "size",
+        "seconds",
+    )
+    cells = [header] + [
+        (
+            str(r.part),
+            r.example,
+            r.model,
+            r.role,
+            r.metric,
+            f"{r.value:.3f}",
+            r.split,
+            r.backend,
+            r.size,
+            f"{r.seconds:.0f}",
+        )
+        for r in rows
+    ]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(header))]
+    lines = ["  ".join(c[i].ljust(widths[i]) for i in range(len(header))).rstrip() for c in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)

@@ -1,0 +1,249 @@
+"""Training helpers: seeds, run folders, TensorBoard logging, checkpoints and a fit wrapper.
+
+TensorBoard event files are written with ``tf.summary``, the writer Keras' own ``TensorBoard``
+callback uses on every backend; TensorFlow is imported here for logging only, never for models.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from common import viz
+from common.audio import DEFAULT_SAMPLE_RATE
+
+__all__ = [
+    "set_seed",
+    "run_dir",
+    "compile_classifier",
+    "SpectrogramImages",
+    "AudioExamples",
+    "log_text",
+    "fit",
+    "Stopwatch",
+]
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, NumPy and the backend: the same seed gives the same run on one backend."""
+    keras.utils.set_random_seed(seed)
+
+
+def run_dir(logdir: str | Path, part: int, example: str, tag: str | None = None) -> Path:
+    """A fresh run folder ``<logdir>/part<N>/<example>/<backend>-<time>[-<tag>]``.
+
+    TensorBoard pointed at ``<logdir>`` lists every run of every example; the backend in the
+    name lets you compare JAX, TensorFlow and PyTorch runs side by side.
+    """
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")[:-3]
+    name = f"{keras.backend.backend()}-{stamp}" + (f"-{tag}" if tag else "")
+    path = Path(logdir) / f"part{part}" / example / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def compile_classifier(
+    model: keras.Model,
+    learning_rate: float = 1e-3,
+    optimizer: str = "adam",
+    multilabel: bool = False,
+) -> keras.Model:
+    """Compile for single-label (softmax, integer targets) or multi-label (sigmoid) output."""
+    optimizers = {"adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}
+    if optimizer not in optimizers:
+        raise ValueError(f"Unknown optimizer {optimizer!r}; use one of {sorted(optimizers)}.")
+    if multilabel:
+        loss = keras.losses.BinaryCrossentropy()
+        metrics = [keras.metrics.AUC(name="roc_auc", multi_label=True)]
+    else:
+        loss = keras.losses.SparseCategoricalCrossentropy()
+        metrics = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
+    model.compile(optimizer=optimizers[optimizer](learning_rate), loss=loss, metrics=metrics)
+    return model
+
+
+def _summary():
+    import tensorflow as tf
+
+    return tf.summary
+
+
+class SpectrogramImages(keras.callbacks.Callback):
+    """Show what the model hears and what it answers, in TensorBoard's Images tab.
+
+    At the start of training, and every ``every`` epochs, logs a grid of the example
+    spectrograms titled with the true class and the model's current prediction.
+
+    Parameters
+    ----------
+    log_dir
+        Run folder; images go to its ``images`` sub-run.
+    inputs
+        A batch of model inputs for the examples.
+    spectrograms
+        What to draw for each example: time-first features ``(n_frames, n_bins)``.
+    labels
+        True class index of each example.
+    class_names
+        Name of each class.
+    """
+
+    def __init__(
+        self,
+        log_dir,
+        inputs,
+        spectrograms: Sequence[np.ndarray],
+        labels: Sequence[int],
+        class_names: Sequence[str],
+        every: int = 5,
+        kind: str = "mel",
+        sample_rate: int = DEFAULT_SAMPLE_RATE,
+        hop_length: int = 512,
+    ):
+        super().__init__()
+        self.log_dir = Path(log_dir) / "images"
+        self.inputs = inputs
+        self.spectrograms = list(spectrograms)
+        self.labels = list(labels)
+        self.class_names = list(class_names)
+        self.every = every
+        self.kind, self.sample_rate, self.hop_length = kind, sample_rate, hop_length
+        self._writer = None
+
+    def _log(self, step: int, probabilities: np.ndarray | None) -> None:
+        titles = []
+        for i, label in enumerate(self.labels):
+            title = f"true: {self.class_names[label]}"
+            if probabilities is not None:
+                guess = int(np.argmax(probabilities[i]))
+                mark = "ok" if guess == label else "WRONG"
+                title += f"\npred: {self.class_names[guess]} ({probabilities[i, guess]:.2f}) {mark}"
+            titles.append(title)
+        figure = viz.prediction_grid(
+            self.spectrograms, titles, self.sample_rate, self.hop_length, self.kind
+        )
+        image = viz.figure_to_rgb(figure, dpi=80)
+        summary = _summary()
+        if self._writer is None:
+            self._writer = summary.create_file_writer(str(self.log_dir))
+        with self._writer.as_default():
+            summary.image("examples: true vs predicted", image[None], step=step)
+        self._writer.flush()
+
+    def on_train_begin(self, logs=None):
+        self._log(0, None)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0 or epoch + 1 == self.params.get("epochs"):
+            self._log(epoch + 1, np.asarray(self.model.predict(self.inputs, verbose=0)))
+
+
+class AudioExamples(keras.callbacks.Callback):
+    """Put example clips in TensorBoard's Audio tab (once, at the start of training)."""
+
+    def __init__(
+        self,
+        log_dir,
+        clips: Sequence[np.ndarray],
+        names: Sequence[str],
+        sample_rate: int = DEFAULT_SAMPLE_RATE,
+        seconds: float = 5.0,
+    ):
+        super().__init__()
+        self.log_dir = Path(log_dir) / "audio"
+        n = int(seconds * sample_rate)
+        self.clips = [np.asarray(c[:n], dtype=np.float32) for c in clips]
+        self.names = list(names)
+        self.sample_rate = sample_rate
+
+    def on_train_begin(self, logs=None):
+        summary = _summary()
+        writer = summary.create_file_writer(str(self.log_dir))
+        with writer.as_default():
+            for clip, name in zip(self.clips, self.names, strict=True):
+                summary.audio(name, clip[None, :, None], self.sample_rate, step=0)
+        writer.flush()
+
+
+def log_text(log_dir: str | Path, name: str, markdown: str, step: int = 0) -> None:
+    """Write a Markdown note (settings, results) to TensorBoard's Text tab."""
+    summary = _summary()
+    writer = summary.create_file_writer(str(Path(log_dir) / "notes"))
+    with writer.as_default():
+        summary.text(name, markdown, step=step)
+    writer.flush()
+
+
+def fit(
+    model: keras.Model,
+    train_data,
+    validation_data=None,
+    *,
+    epochs: int,
+    log_dir: str | Path,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
+    monitor: str = "val_loss",
+    patience: int | None = None,
+    checkpoint: bool = True,
+    verbose: int = 2,
+    **fit_kwargs,
+) -> keras.callbacks.History:
+    """``model.fit`` with TensorBoard scalars, a best-model checkpoint and optional early stopping.
+
+    ``train_data`` is a ``keras.utils.PyDataset`` or ``(x, y)`` arrays. The best model (by
+    ``monitor``) is saved to ``<log_dir>/best.keras``; with ``patience``, training stops when
+    ``monitor`` has not improved for that many epochs and the best weights are restored.
+    """
+    log_dir = Path(log_dir)
+    mode = "max" if any(k in monitor for k in ("acc", "auc", "f1")) else "min"
+    chain = [keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False)]
+    if checkpoint and validation_data is not None:
+        chain.append(
+            keras.callbacks.ModelCheckpoint(
+                str(log_dir / "best.keras"), monitor=monitor, mode=mode, save_best_only=True
+            )
+        )
+    if patience is not None and validation_data is not None:
+        chain.append(
+            keras.callbacks.EarlyStopping(
+                monitor=monitor, mode=mode, patience=patience, restore_best_weights=True
+            )
+        )
+    chain += list(callbacks)
+    if isinstance(train_data, tuple):
+        x, y = train_data
+        return model.fit(
+            x,
+            y,
+            validation_data=validation_data,
+            epochs=epochs,
+            callbacks=chain,
+            verbose=verbose,
+            **fit_kwargs,
+        )
+    return model.fit(
+        train_data,
+        validation_data=validation_data,
+        epochs=epochs,
+        callbacks=chain,
+        verbose=verbose,
+        **fit_kwargs,
+    )
+
+
+class Stopwatch:
+    """``with Stopwatch() as watch: ...`` then ``watch.seconds``."""
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        self.seconds = 0.0
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._start
+        return False

@@ -1,0 +1,192 @@
+"""Plots shared by the notebooks, the slides and the TensorBoard images.
+
+Features follow the course convention (time first), so every function here transposes before
+drawing time on the horizontal axis.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from common.audio import DEFAULT_SAMPLE_RATE
+
+__all__ = [
+    "new_figure",
+    "plot_spectrogram",
+    "plot_waveform",
+    "overlay_beats",
+    "overlay_notes",
+    "plot_confusion_matrix",
+    "prediction_grid",
+    "figure_to_png",
+    "figure_to_rgb",
+    "player",
+]
+
+
+def new_figure(rows: int = 1, columns: int = 1, figsize=(8, 3), **kwargs):
+    """A figure and its axes, made without pyplot: safe in scripts, callbacks and threads
+    (no GUI backend is involved), and still shown inline by Jupyter."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.subplots(rows, columns, squeeze=False, **kwargs)
+
+
+def plot_spectrogram(
+    ax,
+    features: np.ndarray,
+    sample_rate: int = DEFAULT_SAMPLE_RATE,
+    hop_length: int = 512,
+    kind: str = "mel",
+    dynamic_range: float = 80.0,
+    colorbar: bool = False,
+    fmin: float | None = None,
+    bins_per_octave: int = 12,
+):
+    """Draw a time-first feature matrix ``(n_frames, n_bins)`` on ``ax``.
+
+    ``kind`` sets the frequency axis: ``"mel"`` (HTK mel bands), ``"cqt"`` (notes, from ``fmin``),
+    ``"linear"`` (STFT bins, Hz), ``"chroma"`` (pitch classes) or ``"plain"`` (bin index). dB
+    features are shown over their top ``dynamic_range`` dB.
+    """
+    import librosa.display
+
+    image = np.asarray(features).T
+    top = float(np.max(image))
+    extra = {}
+    if kind in ("mel", "linear", "cqt"):
+        extra.update(vmin=top - dynamic_range, vmax=top)
+    axis = {"mel": "mel", "cqt": "cqt_note", "linear": "linear", "chroma": "chroma", "plain": None}[
+        kind
+    ]
+    if kind == "mel":
+        extra["htk"] = True
+    if kind == "cqt":
+        extra.update(fmin=fmin or librosa.midi_to_hz(24), bins_per_octave=bins_per_octave)
+    mesh = librosa.display.specshow(
+        image,
+        sr=sample_rate,
+        hop_length=hop_length,
+        x_axis="time",
+        y_axis=axis,
+        ax=ax,
+        cmap="magma",
+        **extra,
+    )
+    if colorbar:
+        ax.figure.colorbar(mesh, ax=ax, format="%+.0f dB" if kind != "chroma" else "%.1f")
+    return mesh
+
+
+def plot_waveform(ax, signal: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE, **kwargs):
+    """Draw a waveform against time in seconds."""
+    t = np.arange(len(signal)) / sample_rate
+    ax.plot(t, signal, linewidth=0.6, **kwargs)
+    ax.set_xlim(0, t[-1] if len(t) else 1)
+    ax.set_xlabel("Time (s)")
+    ax.set_ylabel("Amplitude")
+
+
+def overlay_beats(
+    ax, beat_times: np.ndarray, beat_positions: np.ndarray | None = None, color: str = "white"
+):
+    """Vertical lines at beats; downbeats (position 1) drawn solid and thicker."""
+    positions = np.zeros(len(beat_times), int) if beat_positions is None else beat_positions
+    for t, p in zip(beat_times, positions, strict=True):
+        ax.axvline(
+            t,
+            color=color,
+            linewidth=2.0 if p == 1 else 0.8,
+            linestyle="-" if p == 1 else "--",
+            alpha=0.9,
+        )
+
+
+def overlay_notes(ax, onsets, offsets, pitches, color: str = "cyan", cqt_axis: bool = True):
+    """Outline notes as boxes; on a CQT axis (Hz) each box spans its semitone."""
+    import matplotlib.patches as patches
+
+    for onset, offset, pitch in zip(onsets, offsets, pitches, strict=True):
+        if cqt_axis:
+            low, high = 440 * 2 ** ((pitch - 69.5) / 12), 440 * 2 ** ((pitch - 68.5) / 12)
+        else:
+            low, high = pitch - 0.5, pitch + 0.5
+        ax.add_patch(
+            patches.Rectangle(
+                (onset, low), offset - onset, high - low, fill=False, edgecolor=color, linewidth=0.8
+            )
+        )
+
+
+def plot_confusion_matrix(ax, matrix: np.ndarray, labels: list[str], normalize: bool = True):
+    """A confusion matrix with true classes as rows, counts or row fractions in the cells."""
+    values = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1) if normalize else matrix
+    ax.imshow(values, cmap="Blues", vmin=0, vmax=1 if normalize else values.max())
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("Predicted")
+    ax.set_ylabel("True")
+    for i in range(len(labels)):
+        for j in range(len(labels)):
+            text = f"{values[i, j]:.2f}" if normalize else str(int(values[i, j]))
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if values[i, j] > 0.6 * (values.max() or 1) else "black",
+            )
+
+
+def prediction_grid(
+    features: list[np.ndarray],
+    titles: list[str],
+    sample_rate: int = DEFAULT_SAMPLE_RATE,
+    hop_length: int = 512,
+    kind: str = "mel",
+    columns: int = 4,
+):
+    """A figure of spectrograms in a grid, each titled (e.g. with its label and prediction)."""
+    rows = int(np.ceil(len(features) / columns))
+    fig, axes = new_figure(rows, columns, figsize=(3.2 * columns, 2.4 * rows))
+    for ax in axes.flat[len(features) :]:
+        ax.axis("off")
+    for ax, feature, title in zip(axes.flat, features, titles, strict=False):
+        plot_spectrogram(ax, feature, sample_rate, hop_length, kind)
+        ax.set_title(title, fontsize=8)
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        ax.tick_params(labelsize=6)
+    return fig
+
+
+def figure_to_png(fig, dpi: int = 100) -> bytes:
+    """Render a Matplotlib figure to PNG bytes."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def figure_to_rgb(fig, dpi: int = 100) -> np.ndarray:
+    """Render a Matplotlib figure to a ``uint8`` array ``(height, width, 3)``."""
+    import matplotlib.image
+
+    return (matplotlib.image.imread(io.BytesIO(figure_to_png(fig, dpi)))[..., :3] * 255).astype(
+        np.uint8
+    )
+
+
+def player(
+    signal: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE, seconds: float | None = None
+):
+    """A notebook audio player (optionally the first ``seconds`` only, to keep notebooks small)."""
+    from IPython.display import Audio
+
+    if seconds is not None:
+        signal = signal[: int(seconds * sample_rate)]
+    return Audio(signal, rate=sample_rate)

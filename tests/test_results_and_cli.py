@@ -1,0 +1,64 @@
+"""Result files and the shared command line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from common import cli
+from common.results import Result, format_table, load_results, save_results
+
+
+def row(**changes):
+    base = dict(
+        part=0,
+        example="style_mlp",
+        model="mlp",
+        role="model",
+        metric="accuracy",
+        value=0.9,
+        split="test",
+        backend="jax",
+        size="tiny",
+        seconds=3.0,
+    )
+    return Result(**{**base, **changes})
+
+
+def test_rows_merge_and_replace(tmp_path):
+    path = tmp_path / "results.json"
+    save_results(path, [row(), row(model="logreg", role="baseline", value=0.8)])
+    save_results(path, [row(value=0.95), row(backend="torch", value=0.93)])
+    rows = load_results(path)
+    assert len(rows) == 3
+    assert {(r.model, r.backend): r.value for r in rows}[("mlp", "jax")] == 0.95
+    assert isinstance(json.loads(path.read_text()), list)
+    table = format_table(rows)
+    assert table.splitlines()[0].split()[:3] == ["part", "example", "model"]
+    assert table.index("mlp") < table.index("logreg")
+    assert format_table([]) == "(no results)"
+
+
+def test_roles_are_checked():
+    with pytest.raises(ValueError, match="role"):
+        row(role="winner")
+
+
+def test_backend_selection_errors(monkeypatch, backend):
+    with pytest.raises(cli.BackendError, match="Unknown Keras backend 'pytorch'"):
+        cli.select_backend("pytorch")
+    other = next(b for b in cli.BACKENDS if b != backend)
+    with pytest.raises(cli.BackendError, match="already running"):
+        cli.select_backend(other)
+    assert cli.select_backend(backend) == backend
+
+
+def test_script_parser_defaults(tmp_path, backend, capsys):
+    parser = cli.script_parser("Train something.\nMore text.", part=0, example="demo")
+    args = cli.parse_args(parser, ["--size", "tiny", "--logdir", str(tmp_path)])
+    assert (args.part, args.example, args.size, args.backend) == (0, "demo", "tiny", backend)
+    assert args.results == tmp_path / "results.json"
+    with pytest.raises(SystemExit):
+        cli.parse_args(parser, ["--size", "huge"])
+    assert "invalid choice: 'huge'" in capsys.readouterr().err
