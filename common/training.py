@@ -23,6 +23,7 @@ __all__ = [
     "compile_classifier",
     "SpectrogramImages",
     "AudioExamples",
+    "log_figure",
     "log_text",
     "fit",
     "Stopwatch",
@@ -168,6 +169,15 @@ class AudioExamples(keras.callbacks.Callback):
             for clip, name in zip(self.clips, self.names, strict=True):
                 summary.audio(name, clip[None, :, None], self.sample_rate, step=0)
         writer.flush()
+
+
+def log_figure(log_dir: str | Path, name: str, figure, step: int = 0) -> None:
+    """Write a Matplotlib figure to TensorBoard's Images tab (sub-run ``images``)."""
+    summary = _summary()
+    writer = summary.create_file_writer(str(Path(log_dir) / "images"))
+    with writer.as_default():
+        summary.image(name, viz.figure_to_rgb(figure, dpi=90)[None], step=step)
+    writer.flush()
 
 
 def log_text(log_dir: str | Path, name: str, markdown: str, step: int = 0) -> None:

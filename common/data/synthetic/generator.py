@@ -36,7 +36,7 @@ from common.data.tracks import METADATA_FIELDS
 from common.fileio import file_lock, read_json, write_json, write_text
 
 #: Bump when a change to the generator changes its output; old corpora are then re-rendered.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SPLITS = ("train", "valid", "test")
 
 
@@ -285,8 +285,12 @@ def is_complete(
 def _context():
     # Workers start from a clean interpreter (never a fork of a process that may hold threads
     # of a deep-learning framework); "forkserver" makes that cheap where it exists.
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports the generator once; each worker is then a cheap fork of it.
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def render_corpus(

@@ -4,6 +4,7 @@ The scheduler is our own: it renders the synthesiser up to the exact sample of e
 then applies the event. (tinysoundfont's built-in MIDI sequencer drifts late by milliseconds
 over a song, which would make the labels wrong.) Every stem gets a fresh synthesiser, so a
 stem's audio depends only on its own notes: renders are deterministic and stems sum to the mix.
+"Fresh" is a reset of one synthesiser per process, which gives the same samples as a new one.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def _soundfont_bytes() -> bytes:
     return soundfont_path().read_bytes()
 
 
-def _new_synth(sample_rate: int):
+@functools.cache
+def _synth_for(sample_rate: int):
     try:
         from tinysoundfont import _tinysoundfont as tsf
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -52,6 +54,20 @@ def _new_synth(sample_rate: int):
     synth = tsf.SoundFont(_soundfont_bytes())
     synth.set_output(tsf.OutputMode.Mono, sample_rate, 0.0)
     synth.set_max_voices(256)
+    return synth
+
+
+def _new_synth(sample_rate: int):
+    """The process's synthesiser, reset to the state of a freshly loaded one.
+
+    Loading the SoundFont takes milliseconds; a reset takes microseconds. A reset alone leaves
+    traces of released voices, so one block is rendered after it: the output is then
+    bit-identical to that of a fresh synthesiser, whatever was played before
+    (``tests/test_corpus.py`` renders the same clips in different orders to check).
+    """
+    synth = _synth_for(sample_rate)
+    synth.reset()
+    synth.render(memoryview(np.zeros(1024, dtype=np.float32)).cast("B"), False)
     return synth
 
 

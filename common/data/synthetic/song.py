@@ -11,11 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from common.data.synthetic import render, theory
+from common.data.synthetic.production import Production
 from common.data.synthetic.score import STEMS, TimedNote, Timeline, merge_onsets, perform
 from common.data.synthetic.styles import PROGRAM_FAMILY, STYLES, Arrangement
 from common.data.synthetic.works import Work
 
-#: Level of each stem relative to the others, in dB of RMS over its active part.
+#: Level of each stem relative to the others, in dB of RMS over its active part (each version
+#: moves every stem by up to 4 dB from here).
 STEM_BALANCE_DB = {"drums": 0.0, "bass": -1.5, "vocals": 1.0, "other": -2.0}
 #: Mix loudness (RMS dBFS) at the softest and loudest dynamic levels of a version.
 LOUDNESS_RANGE_DB = (-27.0, -15.0)
@@ -96,16 +98,18 @@ def render_version(spec: VersionSpec, sample_rate: int) -> RenderedVersion:
     n_samples = int(round(spec.duration * sample_rate))
     end = first + n_samples
 
-    # --- audio: stems, balanced, then scaled together to the version's loudness ------------
+    # --- audio: stems through one recording chain, balanced, then scaled to the loudness ---
+    production_rng = np.random.default_rng([spec.seed, 1])
+    production = Production.random(production_rng)
     floats = {}
     for stem in STEMS:
         stem_notes = [n for n in notes if n.stem == stem]
         parts = [p for p in arrangement.parts if p.stem == stem]
-        floats[stem] = render.render_stem(stem_notes, parts, end, sample_rate)[first:end]
-    for stem, audio in floats.items():
+        audio = render.render_stem(stem_notes, parts, end, sample_rate)
+        audio = production.apply(audio, sample_rate, seed=spec.seed)[first:end]
         rms = _active_rms(audio, sample_rate)
-        if rms > 0:
-            floats[stem] = audio * (10 ** (STEM_BALANCE_DB[stem] / 20) * 0.1 / rms)
+        balance_db = STEM_BALANCE_DB[stem] + production_rng.uniform(-4.0, 4.0)  # the mix engineer
+        floats[stem] = audio * (10 ** (balance_db / 20) * 0.1 / rms) if rms > 0 else audio
     mix = sum(floats.values())
     target_db = np.interp(spec.loudness, (0.45, 1.0), LOUDNESS_RANGE_DB)
     gain = 10 ** (target_db / 20) / max(float(np.sqrt(np.mean(mix**2))), 1e-9)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from common.data.synthetic.production import Production
+
 ESPEAK_SAMPLE_RATE = 22050
 _OUTPUT_SYNCHRONOUS = 2
 _RATE, _PITCH, _RANGE = 1, 3, 4
@@ -306,6 +308,8 @@ def render_speech(spec: SpeechSpec, sample_rate: int) -> tuple[np.ndarray, list[
         pieces.append(engine.say(text, spec.speaker, int(rng.integers(2**31))))
         pieces.append(np.zeros(int(rng.uniform(0.25, 0.7) * engine.sample_rate), np.float32))
     signal = np.concatenate(pieces)[:n_target]
+    # A room and a microphone of its own, so that dryness does not give speech away.
+    signal = Production.random(rng).apply(signal, engine.sample_rate, seed=spec.seed)
     if sample_rate != engine.sample_rate:
         from common.audio import resample
 

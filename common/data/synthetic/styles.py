@@ -122,14 +122,16 @@ class Arrangement:
     def drum_part(
         self,
         grooves: dict[str, dict[int, str]],
+        kits: tuple[int, ...] = (0,),
         timing_sd: float = 0.004,
         fills: bool = True,
         crash: bool = True,
         variation: Callable[[int, dict[int, str]], dict[int, str]] | None = None,
     ) -> Part:
         """Play a groove per phrase ("intro", "A", "B"), with fills at phrase ends and a crash
-        on the downbeat that follows."""
-        part = self.new_part("drums", 0, "drums", is_drum=True, timing_sd=timing_sd)
+        on the downbeat that follows. ``kits`` are the GM drum kits to pick from (0 standard,
+        8 room, 16 power, 24 electronic, 25 TR-808, 32 jazz, 40 brush)."""
+        part = self.new_part("drums", self.choice(kits), "drums", is_drum=True, timing_sd=timing_sd)
         for bar in range(self.n_bars):
             phrase, _ = self.phrase(bar)
             groove = grooves.get(phrase or "intro", grooves["A"])
@@ -281,7 +283,22 @@ class Style:
 
 # ---------------------------------------------------------------------------------------------
 # The arrangers
+#
+# Instrument pools overlap between styles on purpose: pianos, electric pianos, guitars, organs,
+# saxophones and trumpets turn up in many of them, as in real music. What tells a style apart is
+# its groove, its harmony and its tempo, not a signature sound.
 # ---------------------------------------------------------------------------------------------
+
+#: Lead instruments a style may hand the melody to (voices are reserved for singing).
+LEADS = {
+    "rock": (29, 30, 81, 18, 66, 56, 40),
+    "funk": (65, 66, 56, 62, 4, 81, 11),
+    "swing jazz": (66, 56, 11, 59, 65, 73, 40, 24),
+    "house": (81, 80, 4, 73, 66, 56),
+    "bossa nova": (73, 66, 11, 24, 65, 40, 56),
+    "reggae": (22, 56, 16, 73, 66, 81),
+    "waltz": (40, 73, 71, 21, 0, 11),
+}
 
 
 def _rock(a: Arrangement) -> None:
@@ -292,16 +309,16 @@ def _rock(a: Arrangement) -> None:
             "A": {KICK: kick, SNARE: "....x.......x...", CLOSED_HAT: "x.x.x.x.x.x.x.x."},
             "B": {KICK: kick, SNARE: "....X.......X...", RIDE: "x.x.x.x.x.x.x.x."},
         },
+        kits=(0, 8, 16),
         timing_sd=0.005,
     )
-    bass = a.new_part("bass", a.choice((33, 34)), "bass", timing_sd=0.006, legato=0.8)
+    bass = a.new_part("bass", a.choice((33, 34, 35)), "bass", timing_sd=0.006, legato=0.8)
     for bar in range(a.n_bars):
         root = a.bass_pitch(bar)
         for i in range(a.meter * 2):
             pitch = root + (12 if i == 3 and a.rng.random() < 0.3 else 0)
             bass.add(a.at(bar, i / 2), 0.5, pitch, (0.85 if i % 2 == 0 else 0.7) * a.levels[bar])
-    guitar = a.choice((29, 30))
-    part = a.new_part("guitar", guitar, "other", timing_sd=0.006, legato=0.85)
+    part = a.new_part("guitar", a.choice((29, 30, 27)), "other", timing_sd=0.006, legato=0.85)
     for bar in range(a.n_bars):
         phrase, _ = a.phrase(bar)
         root = a.bass_pitch(bar, 40, 52)
@@ -314,8 +331,15 @@ def _rock(a: Arrangement) -> None:
                 for pitch in power[:2]:
                     part.add(a.at(bar, i / 2), 0.4, pitch, 0.55 * a.levels[bar])
     if a.rng.random() < 0.4:
-        a.comp("organ", 18, "x...............", centre=64, velocity=0.45, skip_intro=True)
-    a.lead((29, 30, 81, 18), centre=67)
+        a.comp(
+            "keys",
+            a.choice((18, 0, 4)),
+            "x...............",
+            centre=64,
+            velocity=0.45,
+            skip_intro=True,
+        )
+    a.lead(LEADS["rock"], centre=67)
 
 
 def _funk(a: Arrangement) -> None:
@@ -334,6 +358,7 @@ def _funk(a: Arrangement) -> None:
                 OPEN_HAT: "......x.......x.",
             },
         },
+        kits=(0, 8, 24),
         timing_sd=0.003,
     )
     riff = a.choice(
@@ -343,31 +368,33 @@ def _funk(a: Arrangement) -> None:
             ((0, 0), (0.75, 12), (1.0, 0), (2.0, 0), (2.25, 3), (2.5, 5), (3.5, 12)),
         )
     )
-    bass = a.new_part("bass", a.choice((36, 33, 38)), "bass", timing_sd=0.003, legato=0.6)
+    bass = a.new_part("bass", a.choice((36, 33, 38, 35)), "bass", timing_sd=0.003, legato=0.6)
     for bar in range(a.n_bars):
         root = a.bass_pitch(bar, 28, 40)
         for beat, interval in riff:
-            bass.add(
-                a.at(bar, beat),
-                0.25,
-                root + interval,
-                (0.95 if beat == 0 else 0.75) * a.levels[bar],
-            )
+            velocity = (0.95 if beat == 0 else 0.75) * a.levels[bar]
+            bass.add(a.at(bar, beat), 0.25, root + interval, velocity)
     chank = a.choice(("..x..x.x..x..x.x", ".x.x..x..x.x..x.", "..x.x..x..x.x..x"))
     a.comp(
-        "chank", a.choice((7, 28, 27)), chank, centre=67, velocity=0.65, length=0.2, timing_sd=0.003
+        "chank",
+        a.choice((7, 28, 27, 4)),
+        chank,
+        centre=67,
+        velocity=0.65,
+        length=0.2,
+        timing_sd=0.003,
     )
     if a.rng.random() < 0.6:
         a.comp(
             "horns",
-            a.choice((61, 62)),
+            a.choice((61, 62, 56)),
             {"intro": "................", "A": "................", "B": "......X.......X."},
             centre=70,
             velocity=0.7,
             length=0.35,
             timing_sd=0.004,
         )
-    a.lead((65, 66, 56, 62, 4), centre=68)
+    a.lead(LEADS["funk"], centre=68)
 
 
 def _swing_jazz(a: Arrangement) -> None:
@@ -385,24 +412,23 @@ def _swing_jazz(a: Arrangement) -> None:
         return {**groove, SNARE: "".join(pattern)}
 
     grooves = {"A": {RIDE: ride, PEDAL_HAT: hat, KICK: kick.replace("x", "o"), SNARE: snare}}
-    a.drum_part(grooves, timing_sd=0.007, crash=False, variation=comping)
-    bass = a.new_part("bass", 32, "bass", timing_sd=0.008, legato=0.95)
+    a.drum_part(grooves, kits=(32, 40), timing_sd=0.007, crash=False, variation=comping)
+    bass = a.new_part("bass", a.choice((32, 35)), "bass", timing_sd=0.008, legato=0.95)
     for bar in range(a.n_bars):  # walking bass: root, chord tones, chromatic approach
         target = a.bass_pitch(bar + 1 if bar + 1 < a.n_bars else bar, 31, 46)
         root = a.bass_pitch(bar, 31, 46)
         tones = theory.chord_pitches(a.chord(bar), 31, 55)
         line = [root]
         for _ in range(a.meter - 2):
-            line.append(
-                int(a.choice([t for t in tones if 0 < abs(t - line[-1]) <= 7] or [root + 7]))
-            )
+            steps = [t for t in tones if 0 < abs(t - line[-1]) <= 7] or [root + 7]
+            line.append(int(a.choice(steps)))
         line.append(target + (1 if a.rng.random() < 0.5 else -1))
         for beat, pitch in enumerate(line):
             bass.add(a.at(bar, beat), 1, pitch, 0.8 * a.levels[bar])
     charleston = "x.....x........." if a.meter == 4 else "x.....x....."
     a.comp(
         "comping",
-        a.choice((0, 26, 0)),
+        a.choice((0, 26, 4, 11)),
         {"A": charleston, "B": charleston.replace("......x", "..x...x")},
         centre=62,
         n_voices=4,
@@ -410,7 +436,7 @@ def _swing_jazz(a: Arrangement) -> None:
         length=0.6,
         timing_sd=0.01,
     )
-    a.lead((66, 56, 11, 59, 65), centre=67, legato=0.9, timing_sd=0.012)
+    a.lead(LEADS["swing jazz"], centre=67, legato=0.9, timing_sd=0.012)
 
 
 def _house(a: Arrangement) -> None:
@@ -425,17 +451,18 @@ def _house(a: Arrangement) -> None:
                 CLOSED_HAT: "oooooooooooooooo",
             },
         },
+        kits=(24, 25, 0),
         timing_sd=0.0015,
         fills=False,
     )
-    bass = a.new_part("bass", a.choice((38, 39)), "bass", timing_sd=0.0015, legato=0.7)
+    bass = a.new_part("bass", a.choice((38, 39, 33)), "bass", timing_sd=0.0015, legato=0.7)
     for bar in range(a.n_bars):
         root = a.bass_pitch(bar, 33, 45)
         for i in range(a.meter):
             bass.add(a.at(bar, i + 0.5), 0.4, root + (12 if i == 3 else 0), 0.85 * a.levels[bar])
     a.comp(
         "stabs",
-        a.choice((4, 90, 5)),
+        a.choice((4, 90, 5, 1, 17)),
         {"intro": "..x.............", "A": "..x...x...x...x.", "B": "..x...x...x..x.x"},
         centre=64,
         velocity=0.6,
@@ -444,34 +471,35 @@ def _house(a: Arrangement) -> None:
     )
     a.comp(
         "pad",
-        a.choice((89, 88, 50)),
+        a.choice((89, 88, 50, 48)),
         {"A": "................", "B": "x..............."},
         centre=60,
         velocity=0.5,
         timing_sd=0.0015,
     )
-    a.lead((81, 80, 4, 54), centre=70, timing_sd=0.002)
+    a.lead(LEADS["house"], centre=70, timing_sd=0.002)
 
 
 def _bossa_nova(a: Arrangement) -> None:
-    clave = (("x..x..x...x..x..", "..x..x...x..x..."), ("x..x...x..x..x..", "..x...x...x..x.."))[
-        a.rng.integers(2)
-    ]
+    clave = a.choice(
+        (("x..x..x...x..x..", "..x..x...x..x..."), ("x..x...x..x..x..", "..x...x...x..x.."))
+    )
 
     def two_bar_clave(bar: int, groove: dict[int, str]) -> dict[int, str]:
         return {**groove, SIDE_STICK: clave[bar % 2]}
 
     a.drum_part(
         {
-            "A": {KICK: "x..xx..xx..xx..x".replace("x", "o"), SHAKER: "xoxoxoxoxoxoxoxo"},
-            "B": {KICK: "x..xx..xx..xx..x".replace("x", "o"), CLOSED_HAT: "xoxoxoxoxoxoxoxo"},
+            "A": {KICK: "o..oo..oo..oo..o", SHAKER: "xoxoxoxoxoxoxoxo"},
+            "B": {KICK: "o..oo..oo..oo..o", CLOSED_HAT: "xoxoxoxoxoxoxoxo"},
         },
+        kits=(40, 32, 0),
         timing_sd=0.005,
         crash=False,
         fills=False,
         variation=two_bar_clave,
     )
-    bass = a.new_part("bass", a.choice((32, 33)), "bass", timing_sd=0.006, legato=0.9)
+    bass = a.new_part("bass", a.choice((32, 33, 35)), "bass", timing_sd=0.006, legato=0.9)
     for bar in range(a.n_bars):  # root on one, fifth on three, each anticipated by an eighth
         root = a.bass_pitch(bar, 31, 43)
         nxt = a.bass_pitch(min(bar + 1, a.n_bars - 1), 31, 43)
@@ -484,7 +512,7 @@ def _bossa_nova(a: Arrangement) -> None:
             bass.add(a.at(bar, beat), length, pitch, 0.75 * a.levels[bar])
     a.comp(
         "guitar",
-        24,
+        a.choice((24, 26, 0, 4)),
         a.choice(("x.x..x.x.x..x.x.", "x..x..x...x..x..")),
         centre=60,
         n_voices=4,
@@ -495,14 +523,14 @@ def _bossa_nova(a: Arrangement) -> None:
     if a.rng.random() < 0.5:
         a.comp(
             "keys",
-            a.choice((4, 48)),
+            a.choice((4, 48, 89)),
             "x...............",
             centre=65,
             n_voices=4,
             velocity=0.4,
             skip_intro=True,
         )
-    a.lead((73, 66, 11, 24, 65), centre=69, legato=0.95)
+    a.lead(LEADS["bossa nova"], centre=69, legato=0.95)
 
 
 def _reggae(a: Arrangement) -> None:
@@ -520,9 +548,10 @@ def _reggae(a: Arrangement) -> None:
                 OPEN_HAT: "..............x.",
             },
         },
+        kits=(0, 8, 24),
         timing_sd=0.005,
     )
-    bass = a.new_part("bass", a.choice((33, 35)), "bass", timing_sd=0.008, legato=0.85)
+    bass = a.new_part("bass", a.choice((33, 35, 38)), "bass", timing_sd=0.008, legato=0.85)
     # Intervals above the root; "3" stands for the chord's own third.
     line = a.choice(
         (
@@ -538,7 +567,7 @@ def _reggae(a: Arrangement) -> None:
             bass.add(a.at(bar, beat), 0.5, root + interval, 0.9 * a.levels[bar])
     a.comp(
         "skank",
-        a.choice((27, 26, 4)),
+        a.choice((27, 26, 4, 0)),
         "....x.......x...",
         centre=66,
         velocity=0.6,
@@ -548,35 +577,44 @@ def _reggae(a: Arrangement) -> None:
     if a.rng.random() < 0.7:
         a.comp(
             "organ",
-            a.choice((16, 17)),
+            a.choice((16, 17, 4)),
             "..x.x.x...x.x.x.",
             centre=60,
             velocity=0.35,
             length=0.2,
             timing_sd=0.004,
         )
-    a.lead((22, 56, 16, 73), centre=66)
+    a.lead(LEADS["reggae"], centre=66)
 
 
 def _waltz(a: Arrangement) -> None:
-    accordion = a.rng.random() < 0.35
-    bass = a.new_part("bass", 43 if not accordion else 32, "bass", timing_sd=0.01, legato=0.5)
-    for bar in range(a.n_bars):
-        bass.add(
-            a.at(bar, 0), 1, a.bass_pitch(bar, 31, 43, 7 if bar % 2 else 0), 0.8 * a.levels[bar]
+    accordion = a.rng.random() < 0.3
+    if a.rng.random() < 0.4:  # a dance band: brushes mark the ONE-two-three
+        a.drum_part(
+            {"A": {KICK: "x...........", SNARE: "....o...o..."}},
+            kits=(40,),
+            timing_sd=0.008,
+            crash=False,
+            fills=False,
         )
+    bass = a.new_part(
+        "bass", 32 if accordion else a.choice((43, 32, 45)), "bass", timing_sd=0.01, legato=0.5
+    )
+    for bar in range(a.n_bars):
+        pitch = a.bass_pitch(bar, 31, 43, 7 if bar % 2 else 0)
+        bass.add(a.at(bar, 0), 1, pitch, 0.8 * a.levels[bar])
     a.comp(
         "pah-pah",
-        21 if accordion else a.choice((48, 45, 49)),
+        21 if accordion else a.choice((48, 45, 49, 0)),
         "....x...x...",
         centre=64,
         velocity=0.55,
         length=0.6,
         timing_sd=0.01,
     )
-    if not accordion and a.rng.random() < 0.5:
+    if not accordion and a.rng.random() < 0.4:
         a.comp("harp", 46, "x...........", centre=55, n_voices=3, velocity=0.5, length=2.5)
-    a.lead((21,) if accordion else (40, 73, 71, 40), centre=72, legato=0.95, timing_sd=0.012)
+    a.lead((21,) if accordion else LEADS["waltz"], centre=72, legato=0.95, timing_sd=0.012)
 
 
 def _string_quartet(a: Arrangement) -> None:
@@ -591,19 +629,9 @@ def _string_quartet(a: Arrangement) -> None:
         for start in np.arange(0, a.meter, half):
             pitch = root if start == 0 else root + a.choice((7, 12, a.third(bar)))
             cello.add(a.at(bar, start), half, pitch, 0.7 * a.levels[bar])
-    moving = (
-        "x.x.x.x.x.x.x.x."[: a.meter * 4] if a.rng.random() < 0.5 else "x" + "." * (a.meter * 4 - 1)
-    )
-    a.comp(
-        "viola",
-        41,
-        "x" + "." * (a.meter * 4 - 1),
-        centre=57,
-        n_voices=1,
-        velocity=0.6,
-        timing_sd=0.012,
-        legato=0.98,
-    )
+    held = "x" + "." * (a.meter * 4 - 1)
+    moving = "x.x.x.x.x.x.x.x."[: a.meter * 4] if a.rng.random() < 0.5 else held
+    a.comp("viola", 41, held, centre=57, n_voices=1, velocity=0.6, timing_sd=0.012, legato=0.98)
     a.comp("violin 2", 40, moving, centre=64, n_voices=1, velocity=0.5, timing_sd=0.012)
     a.melody("violin 1", 40, "other", centre=74, velocity=0.85, timing_sd=0.012, legato=0.97)
 
@@ -611,33 +639,33 @@ def _string_quartet(a: Arrangement) -> None:
 STYLES: dict[str, Style] = {
     s.name: s
     for s in (
-        Style("rock", {4: 1.0}, (100, 150), _rock, vocal_probability=0.6, loudness=(0.8, 1.0)),
-        Style("funk", {4: 1.0}, (92, 115), _funk, swing=0.54, sevenths=True, vocal_probability=0.5),
+        Style("rock", {4: 1.0}, (95, 160), _rock, vocal_probability=0.6, loudness=(0.75, 1.0)),
+        Style("funk", {4: 1.0}, (90, 120), _funk, swing=0.54, sevenths=True, vocal_probability=0.5),
         Style(
             "swing jazz",
             {4: 0.8, 3: 0.2},
-            (120, 200),
+            (110, 210),
             _swing_jazz,
             swing=0.64,
             sevenths=True,
             vocal_probability=0.35,
             loudness=(0.55, 0.85),
         ),
-        Style("house", {4: 1.0}, (118, 128), _house, vocal_probability=0.4, loudness=(0.8, 1.0)),
+        Style("house", {4: 1.0}, (118, 130), _house, vocal_probability=0.4, loudness=(0.75, 1.0)),
         Style(
             "bossa nova",
             {4: 1.0},
-            (120, 145),
+            (110, 150),
             _bossa_nova,
             sevenths=True,
             vocal_probability=0.5,
-            loudness=(0.5, 0.75),
+            loudness=(0.5, 0.8),
         ),
-        Style("reggae", {4: 1.0}, (68, 90), _reggae, swing=0.56, vocal_probability=0.6),
+        Style("reggae", {4: 1.0}, (65, 95), _reggae, swing=0.56, vocal_probability=0.6),
         Style(
             "waltz",
             {3: 1.0},
-            (140, 190),
+            (130, 200),
             _waltz,
             rubato=0.02,
             vocal_probability=0.2,
@@ -646,7 +674,7 @@ STYLES: dict[str, Style] = {
         Style(
             "string quartet",
             {4: 0.5, 3: 0.5},
-            (60, 110),
+            (60, 140),
             _string_quartet,
             rubato=0.04,
             vocal_probability=0.0,
