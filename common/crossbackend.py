@@ -10,6 +10,7 @@ starting a second interpreter with ``KERAS_BACKEND=torch``::
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -48,6 +49,26 @@ def predict_in_backend(
         if done.returncode != 0:
             raise RuntimeError(f"Loading {model_path} on {backend} failed:\n{done.stderr[-3000:]}")
         return np.load(target)
+
+
+def jit_compile_when_loaded(model_path: str | os.PathLike, backend: str) -> dict[str, object]:
+    """What ``jit_compile`` becomes when ``model_path`` is loaded on ``backend``: with plain
+    ``keras.saving.load_model`` and with :func:`common.models.load_model`."""
+    code = (
+        "import sys, json, keras\n"
+        "from common.models import load_model\n"
+        "plain = keras.saving.load_model(sys.argv[1]).jit_compile\n"
+        "course = load_model(sys.argv[1]).jit_compile\n"
+        "print(json.dumps({'keras.saving.load_model': plain, 'common.models.load_model': course}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(model_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KERAS_BACKEND": backend},
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main(argv: list[str]) -> int:

@@ -48,6 +48,11 @@ class Result:
         )
 
 
+def as_dicts(rows: list[Result]) -> list[dict]:
+    """Rows as plain dictionaries (for JSON)."""
+    return [asdict(r) for r in rows]
+
+
 def load_results(path: str | os.PathLike) -> list[Result]:
     """Rows of a results file (an empty list if it does not exist)."""
     path = Path(path)
@@ -61,7 +66,7 @@ def save_results(path: str | os.PathLike, rows: list[Result]) -> Path:
     with file_lock(path.with_name(path.name + ".lock")):
         merged = {r.key: r for r in load_results(path)}
         merged.update({r.key: r for r in rows})
-        write_json(path, [asdict(r) for r in merged.values()])
+        write_json(path, as_dicts(list(merged.values())))
     return path
 
 

@@ -6,6 +6,9 @@ callback uses on every backend; TensorFlow is imported here for logging only, ne
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -18,6 +21,7 @@ from common import viz
 from common.audio import DEFAULT_SAMPLE_RATE
 
 __all__ = [
+    "tensorflow",
     "set_seed",
     "run_dir",
     "compile_classifier",
@@ -30,8 +34,40 @@ __all__ = [
 ]
 
 
+@functools.cache
+def tensorflow():
+    """TensorFlow, imported without its C++ start-up chatter.
+
+    Every backend needs it here: Keras writes TensorBoard files with ``tf.summary`` and seeds it
+    in ``set_random_seed``. On a machine without a GPU its import prints CUDA probing errors and
+    oneDNN notices straight to the stderr file descriptor, before any logging setting applies;
+    they are harmless but alarming, so the import (and device discovery) runs with that
+    descriptor pointed at the null device. Python exceptions still surface as usual.
+
+    When Keras runs on JAX or PyTorch, TensorFlow only writes log files, so it is kept off the
+    GPUs: by default it would reserve all their memory and starve the framework that trains.
+    """
+    if "tensorflow" not in sys.modules:
+        saved = os.dup(2)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 2)
+                import tensorflow as tf
+
+                if keras.backend.backend() != "tensorflow":
+                    tf.config.set_visible_devices([], "GPU")
+                tf.config.list_physical_devices()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+    import tensorflow as tf
+
+    return tf
+
+
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy and the backend: the same seed gives the same run on one backend."""
+    tensorflow()  # keras seeds TensorFlow too; import it quietly first
     keras.utils.set_random_seed(seed)
 
 
@@ -69,9 +105,7 @@ def compile_classifier(
 
 
 def _summary():
-    import tensorflow as tf
-
-    return tf.summary
+    return tensorflow().summary
 
 
 class SpectrogramImages(keras.callbacks.Callback):
@@ -210,6 +244,7 @@ def fit(
     ``monitor`` has not improved for that many epochs and the best weights are restored.
     """
     log_dir = Path(log_dir)
+    tensorflow()  # the TensorBoard callback imports it: do so quietly first
     mode = "max" if any(k in monitor for k in ("acc", "auc", "f1")) else "min"
     chain = [keras.callbacks.TensorBoard(log_dir=str(log_dir), write_graph=False)]
     if checkpoint and validation_data is not None:

@@ -14,6 +14,7 @@ from common.audio import DEFAULT_SAMPLE_RATE
 
 __all__ = [
     "new_figure",
+    "setup_notebook",
     "plot_spectrogram",
     "plot_waveform",
     "overlay_beats",
@@ -26,13 +27,37 @@ __all__ = [
 ]
 
 
-def new_figure(rows: int = 1, columns: int = 1, figsize=(8, 3), **kwargs):
-    """A figure and its axes, made without pyplot: safe in scripts, callbacks and threads
-    (no GUI backend is involved), and still shown inline by Jupyter."""
+def _figure_class():
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize, layout="constrained")
+    class CourseFigure(Figure):
+        """A figure that Jupyter shows inline (as PNG) without pyplot being involved."""
+
+        def _repr_png_(self) -> bytes:
+            return figure_to_png(self, dpi=self.dpi)
+
+    return CourseFigure
+
+
+def new_figure(rows: int = 1, columns: int = 1, figsize=(8, 3), **kwargs):
+    """A figure and its ``(rows, columns)`` array of axes, made without pyplot: safe in scripts,
+    callbacks and threads (no GUI backend is involved), and shown inline by Jupyter when it is
+    the last expression of a cell."""
+    fig = _figure_class()(figsize=figsize, layout="constrained")
     return fig, fig.subplots(rows, columns, squeeze=False, **kwargs)
+
+
+def setup_notebook(dpi: int = 72) -> None:
+    """Plot settings shared by the notebooks: compact inline figures, and no warning from tqdm
+    about ipywidgets (a text progress bar works everywhere)."""
+    import warnings
+
+    import matplotlib
+
+    warnings.filterwarnings("ignore", message="IProgress not found")
+    matplotlib.rcParams.update(
+        {"figure.dpi": dpi, "figure.constrained_layout.use": True, "font.size": 9}
+    )
 
 
 def plot_spectrogram(
@@ -77,7 +102,8 @@ def plot_spectrogram(
         **extra,
     )
     if colorbar:
-        ax.figure.colorbar(mesh, ax=ax, format="%+.0f dB" if kind != "chroma" else "%.1f")
+        decibels = kind in ("mel", "linear", "cqt")
+        ax.figure.colorbar(mesh, ax=ax, format="%+.0f dB" if decibels else None)
     return mesh
 
 
@@ -182,11 +208,18 @@ def figure_to_rgb(fig, dpi: int = 100) -> np.ndarray:
 
 
 def player(
-    signal: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE, seconds: float | None = None
+    signal: np.ndarray,
+    sample_rate: int = DEFAULT_SAMPLE_RATE,
+    seconds: float | None = None,
+    normalize: bool = True,
 ):
-    """A notebook audio player (optionally the first ``seconds`` only, to keep notebooks small)."""
+    """A notebook audio player (optionally the first ``seconds`` only, to keep notebooks small).
+
+    ``normalize=False`` plays the samples at their own level (they must lie in [-1, 1]): use it
+    for test tones, which would be harsh at full scale.
+    """
     from IPython.display import Audio
 
     if seconds is not None:
         signal = signal[: int(seconds * sample_rate)]
-    return Audio(signal, rate=sample_rate)
+    return Audio(signal, rate=sample_rate, normalize=normalize)

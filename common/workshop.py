@@ -72,6 +72,39 @@ def run_script(
     return finished.returncode == 0, time.perf_counter() - start
 
 
+def run_parts(parts: list[int], size: str, backend: str, logdir: Path):
+    """Run the scripts of ``parts`` on ``backend``.
+
+    Returns ``(rows, seconds_per_part, failures)``: the result rows of this run only, the wall
+    time of each part that has scripts, and the scripts that failed. The rows are also added to
+    ``<logdir>/results.json``.
+    """
+    from common.data import ensure_corpus
+
+    if any(PARTS[p].scripts for p in parts):
+        start = time.perf_counter()
+        path = ensure_corpus(size)
+        print(f"Corpus ready in {time.perf_counter() - start:.0f} s: {path}", flush=True)
+    failures, timings = [], {}
+    with tempfile.TemporaryDirectory() as scratch:
+        this_run = Path(scratch) / "results.json"
+        for number in parts:
+            part = PARTS[number]
+            if not part.scripts:
+                print(f"\nPart {number} ({part.title}): not built yet; see {part.folder}/README.md")
+                continue
+            timings[number] = 0.0
+            for script in part.scripts:
+                ok, seconds = run_script(number, script, size, backend, logdir, this_run)
+                timings[number] += seconds
+                if not ok:
+                    failures.append(f"part {number}: {script.path}")
+        rows = load_results(this_run)
+    if rows:
+        save_results(logdir / "results.json", rows)
+    return rows, timings, failures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m common.workshop", description=__doc__.splitlines()[0]
@@ -93,35 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     except BackendError as exc:
         parser.error(str(exc))
 
-    from common.data import ensure_corpus
-
     print(
         f"Workshop: parts {' '.join(map(str, args.parts))}, {args.size} corpus, {backend} backend"
     )
-    wanted = [p for p in args.parts if PARTS[p].scripts]
-    if wanted:
-        start = time.perf_counter()
-        path = ensure_corpus(args.size)
-        print(f"Corpus ready in {time.perf_counter() - start:.0f} s: {path}")
-
-    failures, timings = [], {}
-    with tempfile.TemporaryDirectory() as scratch:
-        this_run = Path(scratch) / "results.json"
-        for number in args.parts:
-            part = PARTS[number]
-            if not part.scripts:
-                print(f"\nPart {number} ({part.title}): not built yet; see {part.folder}/README.md")
-                continue
-            timings[number] = 0.0
-            for script in part.scripts:
-                ok, seconds = run_script(number, script, args.size, backend, args.logdir, this_run)
-                timings[number] += seconds
-                if not ok:
-                    failures.append(f"part {number}: {script.path}")
-        rows = load_results(this_run)
-    if rows:
-        save_results(args.logdir / "results.json", rows)
-
+    rows, timings, failures = run_parts(args.parts, args.size, backend, args.logdir)
     print("\n=== Results (test split unless named; every metric is higher-is-better) ===")
     print(format_table(rows))
     for number, seconds in timings.items():

@@ -27,7 +27,7 @@ from common.audio import DEFAULT_SAMPLE_RATE, compute_feature
 from common.data.tracks import Track
 from common.fileio import load_array, save_array, write_json
 
-__all__ = ["FeatureCache", "CropDataset", "class_targets", "multi_hot_targets"]
+__all__ = ["FeatureCache", "CropDataset", "class_targets", "multi_hot_targets", "split_tables"]
 
 #: Bump when the code of a feature changes in a way its parameters do not show.
 CACHE_VERSION = 1
@@ -137,6 +137,17 @@ def multi_hot_targets(
         return vector
 
     return target
+
+
+def split_tables(
+    splits: dict[str, Sequence[Track]],
+    features: Callable[[Track], np.ndarray],
+    targets: Callable[[Track], np.ndarray],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Clip-level arrays per split: ``({split: inputs (n, ...)}, {split: targets (n, ...)})``."""
+    inputs = {split: np.stack([features(t) for t in tracks]) for split, tracks in splits.items()}
+    labels = {split: np.stack([targets(t) for t in tracks]) for split, tracks in splits.items()}
+    return inputs, labels
 
 
 class CropDataset(keras.utils.PyDataset):

@@ -16,8 +16,8 @@ __all__ = ["mlp_classifier", "logmel_cnn"]
 def mlp_classifier(
     n_features: int,
     n_classes: int,
-    hidden: tuple[int, ...] = (64, 64),
-    dropout: float = 0.3,
+    hidden: tuple[int, ...] = (128,),
+    dropout: float = 0.5,
     feature_mean: np.ndarray | None = None,
     feature_variance: np.ndarray | None = None,
     name: str = "mlp",

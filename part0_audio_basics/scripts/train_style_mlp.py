@@ -19,8 +19,11 @@ EPOCHS = {"tiny": 40, "workshop": 150, "full": 150}
 
 def main(argv: list[str] | None = None) -> int:
     parser = script_parser(__doc__, part=0, example="style_mlp")
+    # Chosen on the validation split (mean of 3 seeds): one hidden layer of 128 with dropout 0.5
+    # was best, though every size from 32 to 256 units came within two clips of it.
+    parser.add_argument("--hidden", type=int, nargs="+", default=[128], help="hidden layer sizes")
     parser.add_argument(
-        "--hidden", type=int, nargs="+", default=[64, 64], help="hidden layer sizes"
+        "--dropout", type=float, default=0.5, help="dropout after each hidden layer"
     )
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument(
@@ -32,18 +35,16 @@ def main(argv: list[str] | None = None) -> int:
 
     # Everything that imports Keras comes after parse_args, which has chosen the backend.
     import numpy as np
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import confusion_matrix
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
 
     from common import viz
     from common.audio import logmel
+    from common.baselines import logistic_regression
     from common.cli import BACKENDS
     from common.crossbackend import predict_in_backend
     from common.data import by_split
     from common.data.datasets import load_tracks
-    from common.data.pipeline import FeatureCache, class_targets
+    from common.data.pipeline import FeatureCache, class_targets, split_tables
     from common.models import mlp_classifier
     from common.results import Result, format_table, save_results
     from common.training import (
@@ -74,9 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     splits = by_split(tracks)
     classes = sorted({t.genre for t in splits["train"]})
     features = FeatureCache("mfcc_statistics")
-    target = class_targets(classes)
-    x = {s: features.table(ts) for s, ts in splits.items()}
-    y = {s: np.array([target(t) for t in ts]) for s, ts in splits.items()}
+    x, y = split_tables(splits, features, class_targets(classes))
     print(
         f"{len(classes)} classes; clips: "
         + ", ".join(f"{s} {len(v)}" for s, v in y.items())
@@ -103,8 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # --- baseline: logistic regression on the same standardised features ---------------------
     with Stopwatch() as watch:
-        baseline = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000))
-        baseline.fit(x["train"], y["train"])
+        baseline = logistic_regression(x["train"], y["train"])
         baseline_accuracy = baseline.score(x["test"], y["test"])
     record("logistic regression", "baseline", baseline_accuracy, watch.seconds)
 
@@ -113,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         x["train"].shape[1],
         len(classes),
         hidden=tuple(args.hidden),
+        dropout=args.dropout,
         feature_mean=x["train"].mean(0),
         feature_variance=x["train"].var(0),
     )

@@ -315,7 +315,7 @@ def render_corpus(
     workers
         Processes to render with (default: all cores).
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     if isinstance(preset, str):
         if preset not in PRESETS:

@@ -92,6 +92,24 @@ def key_label(tonic: int, mode: str) -> str:
     return f"{PITCH_CLASSES[tonic % 12]} {mode}"
 
 
+def parse_key(label: str) -> tuple[int, str]:
+    """Tonic pitch class and mode of a key label: ``parse_key("Ab minor") == (8, "minor")``."""
+    name, mode = label.split()
+    spellings = {n: i for i, n in enumerate(PITCH_CLASSES)}
+    spellings.update(
+        {"C#": 1, "D#": 3, "Gb": 6, "G#": 8, "A#": 10, "Cb": 11, "Fb": 4, "E#": 5, "B#": 0}
+    )
+    if name not in spellings or mode not in SCALES:
+        raise ValueError(f"Cannot read the key {label!r}; expected e.g. 'F# major' or 'Bb minor'.")
+    return spellings[name], mode
+
+
+def key_pitch_classes(label: str) -> tuple[int, ...]:
+    """The seven pitch classes (0 = C) of the scale of a key label."""
+    tonic, mode = parse_key(label)
+    return tuple((tonic + step) % 12 for step in SCALES[mode])
+
+
 def degree_chord(degree: int, tonic: int, mode: str, sevenths: bool = False) -> Chord:
     """Chord built on scale ``degree`` (0-based) of the key ``tonic`` (pitch class) ``mode``."""
     root = (tonic + SCALES[mode][degree % 7]) % 12

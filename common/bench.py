@@ -1,0 +1,363 @@
+"""Benchmarks: measured speed and quality figures, written to ``results/`` and ``BENCHMARKS.md``.
+
+    python -m common.bench speed   [--backends jax tensorflow torch] [--update BENCHMARKS.md]
+    python -m common.bench quality --parts 0 [--size workshop] [--update BENCHMARKS.md]
+
+``speed`` times training and prediction steps of the Part 0 network and of a small log-mel CNN
+on each backend (each in its own process), and the corpus renderer in times real time.
+``quality`` runs the workshop scripts of the given parts on each backend; every model and the
+baseline it is compared with come from the same run, on the test split. Figures are never typed
+in: ``--update`` rewrites the marked sections of ``BENCHMARKS.md`` from what was just measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from common import REPO_ROOT
+from common.cli import BACKENDS, SIZES
+from common.fileio import read_json, write_json, write_text
+
+RESULTS = REPO_ROOT / "results"
+
+
+# ---------------------------------------------------------------------------------------------
+# The machine
+# ---------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """One line describing this computer and the library versions."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        cpu = re.search(r"model name\s*:\s*(.+)", text).group(1).strip()
+    except (OSError, AttributeError):
+        pass
+    memory = ""
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kib / 2**20:.0f} GiB RAM"
+    except (OSError, AttributeError):
+        pass
+    from importlib.metadata import version
+
+    libraries = ", ".join(
+        f"{name} {version(name)}" for name in ("keras", "jax", "tensorflow", "torch")
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}, no GPU in use; {platform.system()}, "
+        f"Python {platform.python_version()}; {libraries}"
+    )
+
+
+def update_section(path: Path, name: str, body: str) -> None:
+    """Replace the text between ``<!-- name:begin -->`` and ``<!-- name:end -->`` in ``path``
+    (appending the section if it is not there yet)."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    text = path.read_text() if path.is_file() else "# Benchmarks\n"
+    block = f"{begin}\n{body.strip()}\n{end}"
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    write_text(path, text)
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Speed
+# ---------------------------------------------------------------------------------------------
+
+CLIP_SECONDS = 3.0  # input of the log-mel CNN
+
+
+def _time_steps(step, n_steps: int) -> tuple[float, float]:
+    """``(first call seconds, median milliseconds of the next n_steps calls)``."""
+    start = time.perf_counter()
+    step()
+    first = time.perf_counter() - start
+    for _ in range(3):
+        step()
+    times = []
+    for _ in range(n_steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return first, 1000 * float(np.median(times))
+
+
+def speed_worker(n_steps: int) -> dict:
+    """Measure on the current backend (runs in a child process with ``KERAS_BACKEND`` set)."""
+    import keras
+
+    from common.models import logmel_cnn, mlp_classifier
+    from common.training import compile_classifier, set_seed
+
+    set_seed(0)
+    rng = np.random.default_rng(0)
+    figures = {"backend": keras.backend.backend()}
+    cases = {
+        "mlp": (mlp_classifier(80, 8), rng.standard_normal((32, 80)).astype("float32")),
+        "logmel_cnn": (
+            logmel_cnn(8, int(CLIP_SECONDS * 22050)),
+            0.1 * rng.standard_normal((16, int(CLIP_SECONDS * 22050))).astype("float32"),
+        ),
+    }
+    for name, (model, x) in cases.items():
+        compile_classifier(model)
+        y = rng.integers(0, 8, len(x))
+        first, train_ms = _time_steps(lambda m=model, x=x, y=y: m.train_on_batch(x, y), n_steps)
+        _, predict_ms = _time_steps(lambda m=model, x=x: m.predict_on_batch(x), n_steps)
+        figures[name] = {
+            "batch": len(x),
+            "first_step_s": first,
+            "train_ms": train_ms,
+            "predict_ms": predict_ms,
+            "parameters": model.count_params(),
+        }
+    return figures
+
+
+def render_speed() -> dict:
+    """Corpus render speed on this machine, in times real time."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from common.data.synthetic.generator import (
+        PRESETS,
+        MusicJob,
+        SpeechJob,
+        _context,
+        plan,
+        render_corpus,
+        render_job,
+    )
+
+    jobs = plan(PRESETS["workshop"], seed=0)
+    music = [j for j in jobs if isinstance(j, MusicJob)][:24]
+    speech = [j for j in jobs if isinstance(j, SpeechJob)][:8]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        render_job(music[0], out / "warm-up", 22050)
+        start = time.perf_counter()
+        for job in music:
+            render_job(job, out / "music", 22050)
+        music_x = sum(j.spec.duration for j in music) / (time.perf_counter() - start)
+        start = time.perf_counter()
+        with ProcessPoolExecutor(1, mp_context=_context(), max_tasks_per_child=1) as pool:
+            for future in [pool.submit(render_job, j, out / "speech", 22050) for j in speech]:
+                future.result()
+        speech_x = sum(j.spec.duration for j in speech) / (time.perf_counter() - start)
+        start = time.perf_counter()
+        render_corpus("workshop", out / "corpus", workers=os.cpu_count(), progress=False)
+        corpus_s = time.perf_counter() - start
+    preset = PRESETS["workshop"]
+    audio_s = (preset.n_music + preset.n_speech) * preset.clip_seconds
+    return {
+        "music_x_realtime_1_core": music_x,
+        "speech_x_realtime_1_core": speech_x,
+        "workshop_corpus_seconds": corpus_s,
+        "workshop_corpus_x_realtime": audio_s / corpus_s,
+        "workers": os.cpu_count(),
+    }
+
+
+def speed(backends: list[str], n_steps: int, update: Path | None) -> int:
+    figures = {}
+    for backend in backends:
+        print(f"timing {backend} ...", flush=True)
+        with tempfile.NamedTemporaryFile(suffix=".json") as handle:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "common.bench",
+                    "_speed_worker",
+                    "--steps",
+                    str(n_steps),
+                    "--json",
+                    handle.name,
+                ],
+                env={**os.environ, "KERAS_BACKEND": backend},
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            figures[backend] = json.loads(Path(handle.name).read_text())
+    print("timing the corpus renderer ...", flush=True)
+    rendering = render_speed()
+    record = {
+        "date": date.today().isoformat(),
+        "machine": machine(),
+        "steps": n_steps,
+        "backends": figures,
+        "rendering": rendering,
+    }
+    write_json(RESULTS / "speed.json", record)
+
+    rows = []
+    for backend, f in figures.items():
+        for name, label in (
+            ("mlp", "Part 0 MLP"),
+            ("logmel_cnn", f"log-mel CNN ({CLIP_SECONDS:g} s clips)"),
+        ):
+            m = f[name]
+            rows.append(
+                [
+                    backend,
+                    label,
+                    str(m["batch"]),
+                    f"{m['parameters']:,}",
+                    f"{m['train_ms']:.1f}",
+                    f"{m['predict_ms']:.1f}",
+                    f"{m['first_step_s']:.1f}",
+                ]
+            )
+    table = markdown_table(
+        [
+            "backend",
+            "model",
+            "batch",
+            "parameters",
+            "train step (ms)",
+            "predict step (ms)",
+            "first step, incl. compilation (s)",
+        ],
+        rows,
+    )
+    render_text = (
+        f"Corpus rendering: music {rendering['music_x_realtime_1_core']:.0f}x real time on one core "
+        f"(stems, production and annotations included), speech "
+        f"{rendering['speech_x_realtime_1_core']:.0f}x (one fresh process per clip); the whole "
+        f"workshop preset in {rendering['workshop_corpus_seconds']:.0f} s with "
+        f"{rendering['workers']} workers ({rendering['workshop_corpus_x_realtime']:.0f}x real time)."
+    )
+    body = (
+        f"Command: `python -m common.bench speed --steps {n_steps}`, {record['date']}.  \n"
+        f"Machine: {record['machine']}.  \nMedian of {n_steps} steps after 3 warm-up steps.\n\n"
+        f"{table}\n\n{render_text}"
+    )
+    print(body)
+    if update:
+        update_section(update, "speed", body)
+        print(f"updated {update}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality
+# ---------------------------------------------------------------------------------------------
+
+
+def quality(parts: list[int], size: str, backends: list[str], update: Path | None) -> int:
+    from common.results import as_dicts
+    from common.workshop import PARTS, run_parts
+
+    path = RESULTS / f"quality-{size}.json"
+    record = read_json(path) if path.is_file() else {"rows": [], "timings": {}, "runs": {}}
+    status = 0
+    fresh: list[dict] = []  # this invocation's rows replace every earlier row of these parts
+    for backend in backends:
+        with tempfile.TemporaryDirectory() as logdir:
+            rows, timings, failures = run_parts(parts, size, backend, Path(logdir))
+        if failures:
+            print("FAILED: " + "; ".join(failures), file=sys.stderr)
+            status = 1
+        fresh.extend(as_dicts(rows))
+        for number, seconds in timings.items():
+            record["timings"].setdefault(str(number), {})[backend] = seconds
+            record["runs"][str(number)] = {"date": date.today().isoformat(), "machine": machine()}
+    stale = [r for r in record["rows"] if r["part"] in parts and r["size"] == size]
+    record["rows"] = [r for r in record["rows"] if r not in stale] + fresh
+    write_json(path, record)
+
+    for number in parts:
+        if not PARTS[number].scripts:
+            continue
+        rows = [r for r in record["rows"] if r["part"] == number and r["size"] == size]
+        models = sorted(
+            {(r["example"], r["model"], r["role"], r["metric"], r["split"]) for r in rows},
+            key=lambda k: (k[0], k[3], k[2] != "model", k[1]),
+        )
+        present = [b for b in BACKENDS if any(r["backend"] == b for r in rows)]
+        table_rows = []
+        for example, model, role, metric, split in models:
+            values = []
+            for backend in present:
+                match = [
+                    r
+                    for r in rows
+                    if (r["example"], r["model"], r["role"], r["metric"], r["split"], r["backend"])
+                    == (example, model, role, metric, split, backend)
+                ]
+                values.append(f"{match[0]['value']:.3f}" if match else "")
+            table_rows.append([example, model, role, f"{metric} ({split})", *values])
+        table = markdown_table(["example", "model", "role", "metric", *present], table_rows)
+        timing = record["timings"].get(str(number), {})
+        minutes = ", ".join(f"{b} {timing[b] / 60:.1f} min" for b in present if b in timing)
+        run = record["runs"].get(str(number), {})
+        body = (
+            f"Command: `python -m common.bench quality --parts {number} --size {size}`, "
+            f"{run.get('date', '')}.  \nMachine: {run.get('machine', '')}.  \n"
+            f"Wall time of the part (all its scripts, corpus already rendered): {minutes}.\n\n"
+            f"{table}"
+        )
+        print(f"\nPart {number}, {size}:\n{body}")
+        if update:
+            update_section(update, f"quality-part{number}-{size}", body)
+    if update:
+        print(f"updated {update}")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m common.bench", description=__doc__.splitlines()[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    speed_parser = commands.add_parser("speed", help="step times per backend, corpus render speed")
+    speed_parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
+    speed_parser.add_argument("--steps", type=int, default=30)
+    speed_parser.add_argument("--update", type=Path, default=None, help="Markdown file to update")
+    quality_parser = commands.add_parser("quality", help="test-split metrics of the parts' scripts")
+    quality_parser.add_argument("--parts", type=int, nargs="+", required=True)
+    quality_parser.add_argument("--size", choices=SIZES, default="workshop")
+    quality_parser.add_argument(
+        "--backends",
+        nargs="+",
+        choices=BACKENDS,
+        default=list(BACKENDS),
+        help="backends to run; all earlier rows of the parts are replaced",
+    )
+    quality_parser.add_argument("--update", type=Path, default=None, help="Markdown file to update")
+    worker = commands.add_parser("_speed_worker")
+    worker.add_argument("--steps", type=int, default=30)
+    worker.add_argument("--json", type=Path, required=True)
+    args = parser.parse_args(argv)
+
+    if args.command == "_speed_worker":
+        write_json(args.json, speed_worker(args.steps))
+        return 0
+    if args.command == "speed":
+        return speed(args.backends, args.steps, args.update)
+    return quality(args.parts, args.size, args.backends, args.update)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Feature caching and the crop dataset."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import numpy as np
+import pytest
+
+from common.audio import logmel
+from common.data.pipeline import (
+    CropDataset,
+    FeatureCache,
+    class_targets,
+    multi_hot_targets,
+    split_tables,
+)
+from common.data.tracks import Track
+
+
+@pytest.fixture()
+def music(tiny_corpus):
+    return tiny_corpus.tracks("train", "music")
+
+
+def test_cache_computes_once_and_keys_on_parameters(tmp_path, music):
+    track = music[0]
+    cache = FeatureCache("logmel", cache_dir=tmp_path, n_mels=40, hop_length=512)
+    first = cache(track)
+    np.testing.assert_allclose(first, logmel(track.audio(), n_mels=40, hop_length=512))
+    path = cache.path(track)
+    assert path.is_file() and (cache.folder / "settings.json").is_file()
+    stamp = path.stat().st_mtime_ns
+    again = FeatureCache("logmel", cache_dir=tmp_path, n_mels=40, hop_length=512, in_memory=False)
+    np.testing.assert_array_equal(again(track), first)
+    assert path.stat().st_mtime_ns == stamp, "a cached feature was recomputed"
+    other = FeatureCache("logmel", cache_dir=tmp_path, n_mels=64, hop_length=512)
+    assert other.folder != cache.folder and other(track).shape[1] == 64
+    assert not list(tmp_path.rglob(".*.tmp*"))
+
+
+def test_cache_notices_new_audio(tmp_path, music):
+    copy = tmp_path / "clip.flac"
+    shutil.copy(music[0].audio_path, copy)
+    track = Track("clip", copy)
+    cache = FeatureCache("mfcc_statistics", cache_dir=tmp_path / "cache", in_memory=False)
+    before = cache.path(track)
+    cache(track)
+    shutil.copy(music[1].audio_path, copy)
+    os.utime(copy, ns=(before.stat().st_mtime_ns + 10**9,) * 2)
+    assert cache.path(track) != before
+    np.testing.assert_allclose(cache(track), FeatureCache("mfcc_statistics", cache_dir=tmp_path / "x")(music[1]))
+
+
+def test_targets(tiny_corpus, music):
+    classes = tiny_corpus.genres
+    target = class_targets(classes)
+    assert classes[int(target(music[0]))] == music[0].genre
+    with pytest.raises(KeyError, match="not one of the classes"):
+        class_targets(["polka"])(music[0])
+    vocabulary = ["drums", "bass", "vocal", "instrumental"]
+    vector = multi_hot_targets(vocabulary)(music[0])
+    assert vector.dtype == np.float32
+    assert vector[2] + vector[3] == 1.0, "a clip is either vocal or instrumental"
+    x, y = split_tables({"train": music[:3]}, lambda t: np.ones(4), target)
+    assert x["train"].shape == (3, 4) and y["train"].shape == (3,)
+
+
+def test_crops_have_fixed_shape_and_are_reproducible(tmp_path, tiny_corpus, music):
+    cache = FeatureCache("logmel", cache_dir=tmp_path, n_mels=32)
+    target = class_targets(tiny_corpus.genres)
+    dataset = CropDataset(music, cache, target, crop=64, batch_size=5, seed=3, channel_axis=True)
+    assert len(dataset) == int(np.ceil(len(music) / 5))
+    x, y = dataset[0]
+    assert x.shape == (5, 64, 32, 1) and x.dtype == np.float32 and y.shape == (5,)
+    twin = CropDataset(music, cache, target, crop=64, batch_size=5, seed=3, channel_axis=True)
+    np.testing.assert_array_equal(twin[0][0], x)
+    dataset.on_epoch_end()
+    assert not np.array_equal(dataset[0][0], x), "a new epoch should bring new crops"
+    last_x, _ = dataset[len(dataset) - 1]
+    assert last_x.shape[0] == len(music) - 5 * (len(dataset) - 1)
+    with pytest.raises(IndexError):
+        dataset[len(dataset)]
+
+
+def test_centred_crops_padding_and_frame_targets():
+    tracks = [Track(f"t{i}", "unused.flac") for i in range(3)]
+    lengths = {"t0": 100, "t1": 40, "t2": 70}
+
+    def frames(track):  # every frame holds its own index
+        return np.arange(lengths[track.track_id], dtype=np.float32)[:, None] + 1
+
+    dataset = CropDataset(tracks, frames, frames, crop=50, batch_size=3, random_crops=False,
+                          shuffle=False, frame_targets=True)
+    x, y = dataset[0]
+    assert x.shape == (3, 50, 1)
+    np.testing.assert_array_equal(x, y)  # targets are cut exactly like the inputs
+    assert x[0, 0, 0] == 26 and x[2, 0, 0] == 11  # centred crops
+    assert x[1, 39, 0] == 40 and np.all(x[1, 40:] == 0)  # a short track is zero-padded
+    with pytest.raises(ValueError, match="at least one track"):
+        CropDataset([], frames, frames, crop=10)

@@ -1,0 +1,78 @@
+"""The workshop runner and the Part 0 script, end to end on the tiny corpus."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+from common import REPO_ROOT
+from common.results import load_results
+
+
+def tags(folder):
+    accumulator = EventAccumulator(str(folder), size_guidance={"images": 0, "audio": 0, "tensors": 0})
+    accumulator.Reload()
+    return accumulator.Tags()
+
+
+@pytest.fixture(scope="module")
+def workshop_run(tmp_path_factory, tiny_corpus, backend):
+    logdir = tmp_path_factory.mktemp("runs")
+    done = subprocess.run(
+        [sys.executable, "-m", "common.workshop", "--parts", "0", "1", "--size", "tiny",
+         "--logdir", str(logdir), "--backend", backend],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return logdir, done.stdout
+
+
+@pytest.mark.slow
+def test_results_table_and_rows(workshop_run, backend):
+    logdir, output = workshop_run
+    rows = load_results(logdir / "results.json")
+    by_model = {(r.model, r.backend): r for r in rows}
+    assert {r.role for r in rows} == {"model", "baseline"}
+    assert all(r.part == 0 and r.size == "tiny" and r.split == "test" for r in rows)
+    assert all(0.0 <= r.value <= 1.0 and r.metric == "accuracy" for r in rows)
+    network, baseline = by_model[("mlp", backend)], by_model[("logistic regression", backend)]
+    assert network.value > 1 / 8 + 0.1, "the network should beat chance (8 styles)"
+    assert baseline.value > 1 / 8 + 0.1
+    # The saved file, evaluated on each other backend, gives the same accuracy.
+    others = [r for r in rows if r.model == f"mlp saved on {backend}"]
+    assert {r.backend for r in others} == {"jax", "tensorflow", "torch"} - {backend}
+    assert all(r.value == network.value for r in others)
+    assert "Part 1 (Classification and tagging with CNNs): not built yet" in output
+    assert "logistic regression" in output and "tensorboard --logdir" in output
+
+
+@pytest.mark.slow
+def test_tensorboard_logs_and_saved_model(workshop_run, backend):
+    logdir, _ = workshop_run
+    (run,) = (logdir / "part0" / "style_mlp").iterdir()
+    assert run.name.startswith(f"{backend}-")
+    assert {"epoch_loss", "epoch_accuracy"} <= set(tags(run / "train")["tensors"])
+    assert "epoch_loss" in tags(run / "validation")["tensors"]
+    assert len(tags(run / "images")["tensors"]) >= 2  # predictions grid, confusion matrix
+    assert len(tags(run / "audio")["tensors"]) >= 2  # one clip per style
+    assert "results" in tags(run / "notes")["tensors"]
+    from common.models import load_model
+
+    model = load_model(run / "style_mlp.keras")
+    assert model.predict(np.zeros((2, 80), "float32"), verbose=0).shape == (2, 8)
+
+
+def test_unknown_backend_and_size_are_refused():
+    for arguments, message in ((["--backend", "pytorch"], "invalid choice: 'pytorch'"),
+                               (["--size", "huge"], "invalid choice: 'huge'")):
+        done = subprocess.run([sys.executable, "-m", "common.workshop", *arguments],
+                              cwd=REPO_ROOT, capture_output=True, text=True)
+        assert done.returncode == 2 and message in done.stderr
+    script = REPO_ROOT / "part0_audio_basics" / "scripts" / "train_style_mlp.py"
+    done = subprocess.run([sys.executable, str(script), "--dataset", "gtzan", "--data-home", "/nonexistent"],
+                          capture_output=True, text=True)
+    assert done.returncode != 0 and "mirdata.initialize" in done.stderr
