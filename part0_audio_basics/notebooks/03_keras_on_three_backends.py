@@ -180,9 +180,9 @@ fig
 
 # %% [markdown]
 # How to read these numbers: the test split is small (a few clips per style), so one clip moves
-# the accuracy by a few points. With a couple of hundred training clips and 80 well-designed
-# features, a linear model is hard to beat: the extra flexibility of the hidden layer has little
-# to work with. Averages of MFCCs also throw away *time*: the groove that tells a bossa nova from
+# the accuracy by a few points. With fewer than two hundred training clips (the shapes printed
+# above) and 80 well-designed features, a linear model is hard to beat: the extra flexibility of
+# the hidden layer has little to work with. Averages of MFCCs also throw away *time*: the groove that tells a bossa nova from
 # a swing tune is mostly gone. Part 1 lets a convolutional network look at the spectrogram
 # itself.
 #
