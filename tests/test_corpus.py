@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -245,7 +246,19 @@ def test_interrupted_render_resumes_to_the_same_corpus(tmp_path, tiny_corpus):
     for path in finished:
         assert soundfile.info(path).duration == pytest.approx(PRESETS["tiny"].clip_seconds)
     render_corpus("tiny", out, workers=2, progress=False)
+    assert not list(out.rglob(".*.tmp*")), "resuming must clear the interrupted run's temp files"
     assert _digests(out) == _digests(tiny_corpus.root)
+
+
+def test_resume_clears_temporary_files(tmp_path, tiny_corpus):
+    out = tmp_path / "corpus"
+    shutil.copytree(tiny_corpus.root, out)
+    (out / "metadata.csv").unlink()  # as if the run had stopped before its last step
+    orphan = out / "stems" / "x" / ".drums.0123abcd.tmp.flac"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"half a file")
+    render_corpus("tiny", out, workers=1, progress=False)
+    assert not orphan.exists() and (out / "metadata.csv").is_file()
 
 
 def test_other_settings_in_the_same_folder_are_refused(tiny_corpus):

@@ -52,6 +52,7 @@ def test_load_model_resolves_jit_compile_for_this_backend(saved_models, backend)
     path, inputs, expected = saved_models["cnn"]
     model = load_model(path)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", jit_compile=True)
+    model.optimizer.build(model.trainable_variables)  # as after training (no torch.compile run)
     model.save(path.with_name("forced-jit.keras"))
     reloaded = load_model(path.with_name("forced-jit.keras"))
     expected_jit = {"jax": True, "tensorflow": False, "torch": False}[backend]  # on a CPU

@@ -52,15 +52,20 @@ def test_fault_filtered_split_files_are_used(tmp_path):
     make_gtzan(tmp_path, per_genre=3)
     splits = tmp_path / "splits"
     splits.mkdir()
-    (splits / "train_filtered.txt").write_text("blues/blues.00000.wav\nblues/blues.00001.wav\nreggae/reggae.00000.wav\n")
+    (splits / "train_filtered.txt").write_text(
+        "blues/blues.00000.wav\nblues/blues.00001.wav\nreggae/reggae.00000.wav\n"
+    )
     (splits / "valid_filtered.txt").write_text("reggae/reggae.00001.wav\n")
     (splits / "test_filtered.txt").write_text("blues/blues.00002.wav\n")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no random-split warning may be raised
         tracks = load_gtzan(tmp_path)
     assert {t.track_id: t.split for t in tracks} == {
-        "blues.00000": "train", "blues.00001": "train", "reggae.00000": "train",
-        "reggae.00001": "valid", "blues.00002": "test",
+        "blues.00000": "train",
+        "blues.00001": "train",
+        "reggae.00000": "train",
+        "reggae.00001": "valid",
+        "blues.00002": "test",
     }  # reggae.00002 is filtered out, as in the published split
 
 

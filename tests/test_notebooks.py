@@ -17,7 +17,9 @@ def test_there_are_notebooks():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_the_tiny_corpus(path, tiny_corpus):
     notebook = execute(path, size="tiny")  # raises CellExecutionError on any failing cell
-    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    outputs = [
+        o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])
+    ]
     assert not [o for o in outputs if o.output_type == "error"]
 
 

@@ -50,7 +50,9 @@ def test_cache_notices_new_audio(tmp_path, music):
     shutil.copy(music[1].audio_path, copy)
     os.utime(copy, ns=(before.stat().st_mtime_ns + 10**9,) * 2)
     assert cache.path(track) != before
-    np.testing.assert_allclose(cache(track), FeatureCache("mfcc_statistics", cache_dir=tmp_path / "x")(music[1]))
+    np.testing.assert_allclose(
+        cache(track), FeatureCache("mfcc_statistics", cache_dir=tmp_path / "x")(music[1])
+    )
 
 
 def test_targets(tiny_corpus, music):
@@ -91,8 +93,16 @@ def test_centred_crops_padding_and_frame_targets():
     def frames(track):  # every frame holds its own index
         return np.arange(lengths[track.track_id], dtype=np.float32)[:, None] + 1
 
-    dataset = CropDataset(tracks, frames, frames, crop=50, batch_size=3, random_crops=False,
-                          shuffle=False, frame_targets=True)
+    dataset = CropDataset(
+        tracks,
+        frames,
+        frames,
+        crop=50,
+        batch_size=3,
+        random_crops=False,
+        shuffle=False,
+        frame_targets=True,
+    )
     x, y = dataset[0]
     assert x.shape == (3, 50, 1)
     np.testing.assert_array_equal(x, y)  # targets are cut exactly like the inputs

@@ -14,7 +14,9 @@ from common.results import load_results
 
 
 def tags(folder):
-    accumulator = EventAccumulator(str(folder), size_guidance={"images": 0, "audio": 0, "tensors": 0})
+    accumulator = EventAccumulator(
+        str(folder), size_guidance={"images": 0, "audio": 0, "tensors": 0}
+    )
     accumulator.Reload()
     return accumulator.Tags()
 
@@ -23,9 +25,24 @@ def tags(folder):
 def workshop_run(tmp_path_factory, tiny_corpus, backend):
     logdir = tmp_path_factory.mktemp("runs")
     done = subprocess.run(
-        [sys.executable, "-m", "common.workshop", "--parts", "0", "1", "--size", "tiny",
-         "--logdir", str(logdir), "--backend", backend],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            "-m",
+            "common.workshop",
+            "--parts",
+            "0",
+            "1",
+            "--size",
+            "tiny",
+            "--logdir",
+            str(logdir),
+            "--backend",
+            backend,
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return logdir, done.stdout
@@ -67,12 +84,21 @@ def test_tensorboard_logs_and_saved_model(workshop_run, backend):
 
 
 def test_unknown_backend_and_size_are_refused():
-    for arguments, message in ((["--backend", "pytorch"], "invalid choice: 'pytorch'"),
-                               (["--size", "huge"], "invalid choice: 'huge'")):
-        done = subprocess.run([sys.executable, "-m", "common.workshop", *arguments],
-                              cwd=REPO_ROOT, capture_output=True, text=True)
+    for arguments, message in (
+        (["--backend", "pytorch"], "invalid choice: 'pytorch'"),
+        (["--size", "huge"], "invalid choice: 'huge'"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "common.workshop", *arguments],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 2 and message in done.stderr
     script = REPO_ROOT / "part0_audio_basics" / "scripts" / "train_style_mlp.py"
-    done = subprocess.run([sys.executable, str(script), "--dataset", "gtzan", "--data-home", "/nonexistent"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(script), "--dataset", "gtzan", "--data-home", "/nonexistent"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode != 0 and "mirdata.initialize" in done.stderr

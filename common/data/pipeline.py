@@ -85,8 +85,9 @@ class FeatureCache:
         return self.folder / f"{track.dataset}-{track.track_id}-{fingerprint}.npy"
 
     def __call__(self, track: Track) -> np.ndarray:
-        if self._memory is not None and track.track_id in self._memory:
-            return self._memory[track.track_id]
+        key = f"{track.dataset}/{track.track_id}"
+        if self._memory is not None and key in self._memory:
+            return self._memory[key]
         path = self.path(track)
         if path.is_file():
             array = load_array(path)
@@ -97,7 +98,7 @@ class FeatureCache:
                 write_json(self.folder / "settings.json", self.settings)
             save_array(path, array)
         if self._memory is not None:
-            self._memory[track.track_id] = array
+            self._memory[key] = array
         return array
 
     def table(self, tracks: Sequence[Track]) -> np.ndarray:

@@ -336,6 +336,9 @@ def render_corpus(
         if is_complete(out, preset, seed, sample_rate):
             return out
         write_json(manifest, settings)
+        # Temporary files of an interrupted run: orphans, since we hold the folder's lock.
+        for leftover in out.rglob(".*.tmp*"):
+            leftover.unlink()
 
         jobs = plan(preset, seed)
         records = out / ".tracks"
