@@ -46,6 +46,11 @@ def select_backend(name: str | None = None) -> str:
                 f"kernel) with KERAS_BACKEND={name}."
             )
     os.environ["KERAS_BACKEND"] = name
+    if name == "tensorflow" and "keras" not in sys.modules:
+        from common.quiet import quiet_stderr
+
+        with quiet_stderr():  # Keras imports TensorFlow, which prints C++ start-up messages
+            import keras  # noqa: F401
     return name
 
 

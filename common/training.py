@@ -6,9 +6,9 @@ callback uses on every backend; TensorFlow is imported here for logging only, ne
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import os
-import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -19,6 +19,7 @@ import numpy as np
 
 from common import viz
 from common.audio import DEFAULT_SAMPLE_RATE
+from common.quiet import quiet_stderr
 
 __all__ = [
     "tensorflow",
@@ -41,27 +42,25 @@ def tensorflow():
     Every backend needs it here: Keras writes TensorBoard files with ``tf.summary`` and seeds it
     in ``set_random_seed``. On a machine without a GPU its import prints CUDA probing errors and
     oneDNN notices straight to the stderr file descriptor, before any logging setting applies;
-    they are harmless but alarming, so the import (and device discovery) runs with that
-    descriptor pointed at the null device. Python exceptions still surface as usual.
+    they are harmless but alarming, so the import, device discovery and a first audio summary
+    (which prints a one-time oneDNN notice) run with that descriptor pointed at the null
+    device. Python exceptions still surface as usual.
 
     When Keras runs on JAX or PyTorch, TensorFlow only writes log files, so it is kept off the
     GPUs: by default it would reserve all their memory and starve the framework that trains.
     """
-    if "tensorflow" not in sys.modules:
-        saved = os.dup(2)
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 2)
-                import tensorflow as tf
+    with quiet_stderr():
+        import tensorflow as tf
 
-                if keras.backend.backend() != "tensorflow":
-                    tf.config.set_visible_devices([], "GPU")
-                tf.config.list_physical_devices()
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-    import tensorflow as tf
-
+        if keras.backend.backend() != "tensorflow":
+            with contextlib.suppress(RuntimeError):  # devices already set up elsewhere
+                tf.config.set_visible_devices([], "GPU")
+        tf.config.list_physical_devices()
+        # The first audio summary prints a one-time oneDNN notice about string tensors: write
+        # one into a throwaway folder here.
+        with tempfile.TemporaryDirectory() as folder:
+            with tf.summary.create_file_writer(folder).as_default():
+                tf.summary.audio("warm-up", tf.zeros((1, 4, 1)), 22050, step=0)
     return tf
 
 

@@ -19,8 +19,11 @@ import os
 
 SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
 # The backend must be chosen before Keras is imported for the first time in a process. To switch,
-# restart the kernel with another KERAS_BACKEND (or edit the default below).
-os.environ.setdefault("KERAS_BACKEND", "jax")
+# restart the kernel with another KERAS_BACKEND (or edit the default below). select_backend checks
+# the name and sets KERAS_BACKEND.
+from common.cli import select_backend
+
+select_backend(os.environ.get("KERAS_BACKEND", "jax"))
 
 import keras
 import numpy as np
