@@ -115,7 +115,10 @@ def speed_worker(n_steps: int) -> dict:
     rng = np.random.default_rng(0)
     figures = {"backend": keras.backend.backend()}
     cases = {
-        "mlp": (mlp_classifier(80, 8), rng.standard_normal((32, 80)).astype("float32")),
+        "mlp": (
+            mlp_classifier(8, rng.standard_normal((256, 80))),
+            rng.standard_normal((32, 80)).astype("float32"),
+        ),
         "logmel_cnn": (
             logmel_cnn(8, int(CLIP_SECONDS * 22050)),
             0.1 * rng.standard_normal((16, int(CLIP_SECONDS * 22050))).astype("float32"),

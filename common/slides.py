@@ -6,12 +6,15 @@
 For each ``part<N>_*/slides/`` folder: ``figures.py`` (if present) is run and writes its images
 to ``slides/figures/``; then ``part<N>.typ`` is compiled to ``part<N>.pdf`` beside it with the
 repository as Typst root, so every deck can ``#import "/common/typst/theme.typ": *``. Typst
-comes from the ``typst`` pip package: no TeX, no system fonts, no network.
+comes from the ``typst`` pip package: no TeX, no system fonts, no network. Builds are
+reproducible: the PDF's timestamp is ``$SOURCE_DATE_EPOCH`` (0 by default) and only the fonts
+embedded in Typst are used.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -43,7 +46,14 @@ def compile_deck(deck: Path, output: Path | None = None) -> Path:
 
     output = output or deck.with_suffix(".pdf")
     with atomic_path(output) as tmp:
-        typst.compile(str(deck), output=str(tmp), root=str(REPO_ROOT))
+        typst.compile(
+            str(deck),
+            output=str(tmp),
+            root=str(REPO_ROOT),
+            # Reproducible: the same sources give the same bytes on every machine.
+            ignore_system_fonts=True,
+            timestamp=int(os.environ.get("SOURCE_DATE_EPOCH", "0")),
+        )
     return output
 
 

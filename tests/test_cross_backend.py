@@ -22,7 +22,7 @@ def saved_models(tmp_path_factory, backend):
     rng = np.random.default_rng(0)
     folder = tmp_path_factory.mktemp("models")
     features = rng.normal(3.0, 2.0, (32, 20)).astype("float32")
-    mlp = mlp_classifier(20, 4, feature_mean=features.mean(0), feature_variance=features.var(0))
+    mlp = mlp_classifier(4, features)
     compile_classifier(mlp)
     mlp.fit(features, rng.integers(0, 4, 32), epochs=2, verbose=0)
     waveforms = 0.1 * rng.standard_normal((8, 16384)).astype("float32")

@@ -14,26 +14,24 @@ __all__ = ["mlp_classifier", "logmel_cnn"]
 
 
 def mlp_classifier(
-    n_features: int,
     n_classes: int,
+    training_features: np.ndarray,
     hidden: tuple[int, ...] = (128,),
     dropout: float = 0.5,
-    feature_mean: np.ndarray | None = None,
-    feature_variance: np.ndarray | None = None,
     name: str = "mlp",
 ) -> keras.Model:
     """A fully connected network on a feature vector, ending in a softmax over classes.
 
-    Input ``(batch, n_features)``; output ``(batch, n_classes)`` probabilities. With
-    ``feature_mean`` and ``feature_variance`` (from the training set), standardisation is a
-    layer of the model, so the saved file needs no separate scaler.
+    ``training_features`` ``(n_examples, n_features)`` are the inputs of the training set: their
+    per-feature mean and variance become a standardisation layer, so the saved file needs no
+    separate scaler. Input ``(batch, n_features)``; output ``(batch, n_classes)``
+    probabilities. The defaults were chosen on the validation split of the Part 0 example.
     """
-    inputs = keras.Input((n_features,), name="features")
-    x = inputs
-    if feature_mean is not None:
-        x = layers.Normalization(mean=feature_mean, variance=feature_variance, name="standardize")(
-            x
-        )
+    training_features = np.asarray(training_features, dtype="float32")
+    inputs = keras.Input((training_features.shape[1],), name="features")
+    x = layers.Normalization(
+        mean=training_features.mean(0), variance=training_features.var(0), name="standardize"
+    )(inputs)
     for i, units in enumerate(hidden):
         x = dense_block(x, units, dropout, name=f"hidden{i + 1}")
     outputs = layers.Dense(n_classes, activation="softmax", name="classes")(x)

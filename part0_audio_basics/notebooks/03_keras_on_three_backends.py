@@ -91,14 +91,7 @@ print(inspect.getsource(mlp_classifier))
 from common.training import set_seed
 
 set_seed(0)
-model = mlp_classifier(
-    x["train"].shape[1],
-    len(classes),
-    hidden=(128,),
-    dropout=0.5,
-    feature_mean=x["train"].mean(0),
-    feature_variance=x["train"].var(0),
-)
+model = mlp_classifier(len(classes), training_features=x["train"], hidden=(128,), dropout=0.5)
 model.summary()
 
 # %% [markdown]
@@ -207,8 +200,10 @@ for other in BACKENDS:
     predicted = predict_in_backend(path, x["test"], other)
     difference = np.abs(predicted - probabilities).max()
     same = np.array_equal(predicted.argmax(1), probabilities.argmax(1))
-    print(f"{keras.backend.backend()} -> {other:10s}: largest probability difference {difference:.1e}, "
-          f"same decisions: {same}")
+    print(
+        f"{keras.backend.backend()} -> {other:10s}: largest probability difference {difference:.1e}, "
+        f"same decisions: {same}"
+    )
 
 # %% [markdown]
 # The probabilities agree to within float32 round-off (different kernels sum in different

@@ -107,14 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     record("logistic regression", "baseline", baseline_accuracy, watch.seconds)
 
     # --- the network ----------------------------------------------------------------------------
-    model = mlp_classifier(
-        x["train"].shape[1],
-        len(classes),
-        hidden=tuple(args.hidden),
-        dropout=args.dropout,
-        feature_mean=x["train"].mean(0),
-        feature_variance=x["train"].var(0),
-    )
+    model = mlp_classifier(len(classes), x["train"], tuple(args.hidden), args.dropout)
     compile_classifier(model, args.learning_rate)
     model.summary(print_fn=lambda line, **_: print(line))
 
