@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from keras import layers
 
-__all__ = ["conv2d_block", "dense_block"]
+__all__ = ["BN_MOMENTUM", "conv2d_block", "conv1d_block", "dense_block"]
+
+#: Momentum of the moving averages of batch normalisation. Keras' default (0.99) needs hundreds
+#: of steps before the averages forget their initial values, and until then the model behaves
+#: differently at inference than in training; the course's runs are often a few dozen steps.
+BN_MOMENTUM = 0.9
 
 
 def _named(name: str | None, suffix: str) -> str | None:
@@ -12,22 +17,47 @@ def _named(name: str | None, suffix: str) -> str | None:
 
 
 def conv2d_block(
-    x, filters: int, kernel_size=(3, 3), pool=(2, 2), dropout: float = 0.0, name: str | None = None
+    x,
+    filters: int,
+    kernel_size=(3, 3),
+    pool=(2, 2),
+    dropout: float = 0.0,
+    name: str | None = None,
+    regularizer=None,
 ):
     """Convolution, batch normalisation, ReLU, max-pooling (and dropout).
 
     On a spectrogram ``(time, frequency, channels)`` a 3x3 kernel sees three frames by three
     bands; each pooling halves both resolutions and so doubles what the next layer sees.
+    ``regularizer`` (e.g. ``keras.regularizers.L2(1e-4)``) penalises the kernel: weight decay.
     """
     x = layers.Conv2D(
-        filters, kernel_size, padding="same", use_bias=False, name=_named(name, "conv")
+        filters,
+        kernel_size,
+        padding="same",
+        use_bias=False,
+        kernel_regularizer=regularizer,
+        name=_named(name, "conv"),
     )(x)
-    x = layers.BatchNormalization(name=_named(name, "bn"))(x)
+    x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=_named(name, "bn"))(x)
     x = layers.Activation("relu", name=_named(name, "relu"))(x)
     if pool:
         x = layers.MaxPooling2D(pool, padding="same", name=_named(name, "pool"))(x)
     if dropout:
         x = layers.Dropout(dropout, name=_named(name, "dropout"))(x)
+    return x
+
+
+def conv1d_block(x, filters: int, kernel_size: int = 3, pool: int = 3, name: str | None = None):
+    """1D convolution, batch normalisation, ReLU and max-pooling: the unit of sample-level
+    waveform CNNs (Lee et al., 2017), where each block divides the time resolution by ``pool``."""
+    x = layers.Conv1D(
+        filters, kernel_size, padding="same", use_bias=False, name=_named(name, "conv")
+    )(x)
+    x = layers.BatchNormalization(momentum=BN_MOMENTUM, name=_named(name, "bn"))(x)
+    x = layers.Activation("relu", name=_named(name, "relu"))(x)
+    if pool > 1:
+        x = layers.MaxPooling1D(pool, padding="same", name=_named(name, "pool"))(x)
     return x
 
 

@@ -28,7 +28,9 @@ __all__ = [
     "compile_classifier",
     "SpectrogramImages",
     "AudioExamples",
+    "log_audio",
     "log_figure",
+    "log_hparams",
     "log_text",
     "fit",
     "Stopwatch",
@@ -177,6 +179,26 @@ class SpectrogramImages(keras.callbacks.Callback):
             self._log(epoch + 1, np.asarray(self.model.predict(self.inputs, verbose=0)))
 
 
+def log_audio(
+    log_dir: str | Path,
+    clips: Sequence[np.ndarray],
+    names: Sequence[str],
+    sample_rate: int = DEFAULT_SAMPLE_RATE,
+    seconds: float = 5.0,
+    step: int = 0,
+) -> None:
+    """Put clips (their first ``seconds``) in TensorBoard's Audio tab (sub-run ``audio``)."""
+    summary = _summary()
+    writer = summary.create_file_writer(str(Path(log_dir) / "audio"))
+    n = int(seconds * sample_rate)
+    with writer.as_default():
+        for clip, name in zip(clips, names, strict=True):
+            summary.audio(
+                name, np.asarray(clip[:n], dtype=np.float32)[None, :, None], sample_rate, step=step
+            )
+    writer.flush()
+
+
 class AudioExamples(keras.callbacks.Callback):
     """Put example clips in TensorBoard's Audio tab (once, at the start of training)."""
 
@@ -189,19 +211,11 @@ class AudioExamples(keras.callbacks.Callback):
         seconds: float = 5.0,
     ):
         super().__init__()
-        self.log_dir = Path(log_dir) / "audio"
-        n = int(seconds * sample_rate)
-        self.clips = [np.asarray(c[:n], dtype=np.float32) for c in clips]
-        self.names = list(names)
-        self.sample_rate = sample_rate
+        self.log_dir, self.clips, self.names = log_dir, list(clips), list(names)
+        self.sample_rate, self.seconds = sample_rate, seconds
 
     def on_train_begin(self, logs=None):
-        summary = _summary()
-        writer = summary.create_file_writer(str(self.log_dir))
-        with writer.as_default():
-            for clip, name in zip(self.clips, self.names, strict=True):
-                summary.audio(name, clip[None, :, None], self.sample_rate, step=0)
-        writer.flush()
+        log_audio(self.log_dir, self.clips, self.names, self.sample_rate, self.seconds)
 
 
 def log_figure(log_dir: str | Path, name: str, figure, step: int = 0) -> None:
@@ -210,6 +224,25 @@ def log_figure(log_dir: str | Path, name: str, figure, step: int = 0) -> None:
     writer = summary.create_file_writer(str(Path(log_dir) / "images"))
     with writer.as_default():
         summary.image(name, viz.figure_to_rgb(figure, dpi=90)[None], step=step)
+    writer.flush()
+
+
+def log_hparams(log_dir: str | Path, hyperparameters: dict, metrics: dict[str, float]) -> None:
+    """Record a run's settings and final scores for TensorBoard's HParams tab, where runs are
+    compared side by side (sub-run ``hparams``)."""
+    summary = _summary()  # imports TensorFlow quietly, before the plugin does
+    from tensorboard.plugins.hparams import api as hp
+
+    writer = summary.create_file_writer(str(Path(log_dir) / "hparams"))
+    with writer.as_default():
+        hp.hparams(
+            {
+                k: v if isinstance(v, int | float | str | bool) else str(v)
+                for k, v in hyperparameters.items()
+            }
+        )
+        for name, value in metrics.items():
+            summary.scalar(name, float(value), step=0)
     writer.flush()
 
 

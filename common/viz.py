@@ -223,3 +223,53 @@ def player(
     if seconds is not None:
         signal = signal[: int(seconds * sample_rate)]
     return Audio(signal, rate=sample_rate, normalize=normalize)
+
+
+def plot_kernels(kernels: np.ndarray, columns: int = 8, title: str = ""):
+    """A figure of 2D convolution kernels ``(height, width, in_channels, out_channels)`` (the
+    first input channel of each), time running left to right as in the spectrograms."""
+    n = kernels.shape[-1]
+    rows = int(np.ceil(n / columns))
+    fig, axes = new_figure(rows, columns, figsize=(1.2 * columns, 1.2 * rows + 0.4))
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            kernel = kernels[:, :, 0, i].T  # frequency up, time right
+            limit = float(np.abs(kernel).max()) or 1.0
+            ax.imshow(kernel, origin="lower", aspect="auto", cmap="RdBu_r", vmin=-limit, vmax=limit)
+    if title:
+        fig.suptitle(title, fontsize=9)
+    return fig
+
+
+def plot_saliency(
+    ax,
+    spectrogram: np.ndarray,
+    saliency: np.ndarray,
+    sample_rate: int = DEFAULT_SAMPLE_RATE,
+    hop_length: int = 512,
+):
+    """A log-mel spectrogram ``(n_frames, n_bins)`` in shades, with an occlusion map (any
+    coarser grid over the same area) in green on top: where the decision comes from."""
+    duration = spectrogram.shape[0] * hop_length / sample_rate
+    extent = (0, duration, 0, spectrogram.shape[1])  # bands on a plain axis, so both grids align
+    top = float(spectrogram.max())
+    ax.imshow(
+        spectrogram.T,
+        origin="lower",
+        aspect="auto",
+        cmap="magma",
+        extent=extent,
+        vmin=top - 80,
+        vmax=top,
+    )
+    ax.imshow(
+        np.clip(saliency, 0, None).T,
+        origin="lower",
+        aspect="auto",
+        cmap="Greens",
+        alpha=0.55,
+        extent=extent,
+    )
+    ax.set_xlabel("Time (s)")
+    ax.set_ylabel("Mel band")

@@ -27,7 +27,14 @@ from common.audio import DEFAULT_SAMPLE_RATE, compute_feature
 from common.data.tracks import Track
 from common.fileio import load_array, save_array, write_json
 
-__all__ = ["FeatureCache", "CropDataset", "class_targets", "multi_hot_targets", "split_tables"]
+__all__ = [
+    "FeatureCache",
+    "CropDataset",
+    "class_targets",
+    "multi_hot_targets",
+    "per_track",
+    "split_tables",
+]
 
 #: Bump when the code of a feature changes in a way its parameters do not show.
 CACHE_VERSION = 1
@@ -140,6 +147,20 @@ def multi_hot_targets(
     return target
 
 
+def per_track(function: Callable[[Track], np.ndarray]) -> Callable[[Track], np.ndarray]:
+    """Remember ``function``'s result for each track (e.g. frame targets read from annotation
+    files), so that a data pipeline computes it once rather than at every batch."""
+    memory: dict[str, np.ndarray] = {}
+
+    def remembered(track: Track) -> np.ndarray:
+        key = f"{track.dataset}/{track.track_id}"
+        if key not in memory:
+            memory[key] = function(track)
+        return memory[key]
+
+    return remembered
+
+
 def split_tables(
     splits: dict[str, Sequence[Track]],
     features: Callable[[Track], np.ndarray],
@@ -171,6 +192,9 @@ class CropDataset(keras.utils.PyDataset):
         Length of a crop, in frames of the input.
     channel_axis
         Append a channel axis to the inputs (for 2D convolutions).
+    augment
+        ``(x, y, rng) -> (x, y)`` applied to each batch (e.g. :class:`common.augment.Augment`);
+        for training data only.
     seed
         Crops and order are a function of ``(seed, epoch, batch index)``: reproducible, and the
         same whatever the number of workers.
@@ -189,6 +213,7 @@ class CropDataset(keras.utils.PyDataset):
         shuffle: bool = True,
         frame_targets: bool = False,
         channel_axis: bool = False,
+        augment: Callable | None = None,
         seed: int = 0,
         **kwargs,
     ):
@@ -200,6 +225,7 @@ class CropDataset(keras.utils.PyDataset):
         self.crop, self.batch_size = int(crop), int(batch_size)
         self.random_crops, self.shuffle = random_crops, shuffle
         self.frame_targets, self.channel_axis = frame_targets, channel_axis
+        self.augment = augment
         self.seed, self.epoch = seed, 0
         self._order = self._new_order()
 
@@ -238,7 +264,10 @@ class CropDataset(keras.utils.PyDataset):
         x = np.stack(xs).astype(np.float32)
         if self.channel_axis:
             x = x[..., None]
-        return x, np.stack(ys)
+        y = np.stack(ys)
+        if self.augment is not None:
+            x, y = self.augment(x, y, rng)
+        return x, y
 
     def on_epoch_end(self) -> None:
         self.epoch += 1

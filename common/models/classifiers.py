@@ -7,7 +7,7 @@ import numpy as np
 from keras import layers
 
 from common.audio import DEFAULT_SAMPLE_RATE
-from common.blocks import conv2d_block, dense_block
+from common.blocks import BN_MOMENTUM, conv2d_block, dense_block
 from common.frontends import LogMelSpectrogram
 
 __all__ = ["mlp_classifier", "logmel_cnn"]
@@ -55,7 +55,7 @@ def logmel_cnn(
     """
     inputs = keras.Input((clip_samples,), name="waveform")
     x = LogMelSpectrogram(sample_rate=sample_rate, n_mels=n_mels, name="logmel")(inputs)
-    x = layers.BatchNormalization(name="input_norm")(x)
+    x = layers.BatchNormalization(momentum=BN_MOMENTUM, name="input_norm")(x)
     for i, width in enumerate(filters):
         x = conv2d_block(x, width, name=f"block{i + 1}")
     x = layers.GlobalAveragePooling2D(name="pool")(x)

@@ -1,0 +1,132 @@
+"""What every training script repeats, once: its data splits, run folders, result rows, and the
+scoring of whole clips with a model trained on crops."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from common.data import by_split
+from common.data.datasets import load_tracks
+from common.data.tracks import Track
+from common.results import Result, format_table, save_results
+
+__all__ = ["Experiment", "clip_scores", "crops_of"]
+
+
+class Experiment:
+    """One script run: it loads the data, hands out run folders and collects result rows.
+
+    >>> experiment = Experiment(args)                          # doctest: +SKIP
+    >>> splits = experiment.splits(kind="music", require="genre")
+    >>> experiment.record("cnn", "model", "accuracy", 0.93, seconds=41.0)
+    >>> experiment.finish()                                    # saves and prints the rows
+    """
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.rows: list[Result] = []
+        self.size = args.size if args.dataset == "synthetic" else args.dataset
+
+    def splits(
+        self, kind: str | None = "music", require: str | None = None
+    ) -> dict[str, list[Track]]:
+        """Tracks of the dataset by split, of one ``kind``; with ``require``, every track must
+        have that label (a field such as ``genre``, or an annotation such as ``notes``)."""
+        tracks = load_tracks(self.args.dataset, self.args.size, self.args.data_home, self.args.seed)
+        if kind is not None:
+            tracks = [t for t in tracks if t.kind == kind]
+        if require is not None:
+            missing = [
+                t
+                for t in tracks
+                if not (
+                    t.has(require)
+                    if require in ("beats", "onsets", "notes", "chords")
+                    else getattr(t, require) not in (None, ())
+                )
+            ]
+            if missing:
+                raise SystemExit(
+                    f"This example needs '{require}' labels, which {len(missing)} tracks of the "
+                    f"{self.args.dataset} dataset do not have (e.g. {missing[0].track_id}). Use "
+                    "--dataset synthetic, or a dataset that provides them."
+                )
+        return by_split(tracks)
+
+    def run_dir(self, tag: str | None = None) -> Path:
+        from common.training import run_dir
+
+        return run_dir(self.args.logdir, self.args.part, self.args.example, tag)
+
+    def record(
+        self,
+        model: str,
+        role: str,
+        metric: str,
+        value: float,
+        seconds: float = 0.0,
+        split: str = "test",
+        backend: str | None = None,
+    ) -> None:
+        self.rows.append(
+            Result(
+                self.args.part,
+                self.args.example,
+                model,
+                role,
+                metric,
+                float(value),
+                split,
+                backend or self.args.backend,
+                self.size,
+                float(seconds),
+            )
+        )
+
+    def finish(self) -> int:
+        """Add the rows to the results file and print them; returns the exit status (0)."""
+        save_results(self.args.results, self.rows)
+        print(format_table(self.rows))
+        return 0
+
+
+def crops_of(array: np.ndarray, crop: int) -> np.ndarray:
+    """Non-overlapping crops of ``crop`` frames covering ``array`` (time first); the last one is
+    aligned to the end, so nothing is left out. A short array is zero-padded to one crop."""
+    if len(array) <= crop:
+        padding = [(0, crop - len(array))] + [(0, 0)] * (array.ndim - 1)
+        return np.pad(array, padding)[None]
+    starts = list(range(0, len(array) - crop + 1, crop))
+    if starts[-1] + crop < len(array):
+        starts.append(len(array) - crop)
+    return np.stack([array[s : s + crop] for s in starts])
+
+
+def clip_scores(
+    model,
+    tracks: Sequence[Track],
+    inputs: Callable[[Track], np.ndarray],
+    crop: int,
+    channel_axis: bool = True,
+    batch_size: int = 32,
+    reduce: str = "mean",
+) -> np.ndarray:
+    """A model's outputs for whole clips, from all crops of each clip: their ``mean`` (a
+    decision about the clip as a whole) or their ``max`` (is it there *anywhere* in the clip?).
+
+    Returns ``(n_tracks, n_outputs)``.
+    """
+    if reduce not in ("mean", "max"):
+        raise ValueError(f"reduce must be 'mean' or 'max', not {reduce!r}")
+    scores = []
+    for track in tracks:
+        pieces = crops_of(np.asarray(inputs(track), dtype=np.float32), crop)
+        if channel_axis:
+            pieces = pieces[..., None]
+        outputs = np.asarray(model.predict(pieces, batch_size=batch_size, verbose=0))
+        scores.append(outputs.mean(axis=0) if reduce == "mean" else outputs.max(axis=0))
+    return np.stack(scores)

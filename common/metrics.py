@@ -1,0 +1,88 @@
+"""Evaluation: thin, documented wrappers over scikit-learn and mir_eval. Every score is
+higher-is-better, as result rows require."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn import metrics as sk
+
+__all__ = [
+    "accuracy",
+    "balanced_accuracy",
+    "macro_roc_auc",
+    "macro_pr_auc",
+    "frame_f1",
+    "multipitch",
+]
+
+
+def _decisions(scores: np.ndarray) -> np.ndarray:
+    """Predicted classes from scores ``(n, classes)``, or the predicted classes themselves ``(n,)``."""
+    scores = np.asarray(scores)
+    return np.argmax(scores, axis=1) if scores.ndim == 2 else scores
+
+
+def accuracy(y_true: np.ndarray, scores: np.ndarray) -> float:
+    """Fraction of examples classified right (``scores``: ``(n, classes)`` or predicted classes)."""
+    return float(np.mean(_decisions(scores) == np.asarray(y_true)))
+
+
+def balanced_accuracy(y_true: np.ndarray, scores: np.ndarray) -> float:
+    """Mean of the per-class recalls: chance is ``1 / n_classes`` however unbalanced the classes.
+    ``scores``: ``(n, classes)`` or predicted classes ``(n,)``."""
+    return float(sk.balanced_accuracy_score(np.asarray(y_true), _decisions(scores)))
+
+
+def _tags_present(y_true: np.ndarray) -> np.ndarray:
+    """Columns with both positives and negatives: the only ones AUCs are defined for."""
+    positives = y_true.sum(axis=0)
+    return (positives > 0) & (positives < len(y_true))
+
+
+def macro_roc_auc(y_true: np.ndarray, scores: np.ndarray) -> float:
+    """ROC-AUC averaged over tags (each tag weighs the same), over tags with both classes."""
+    keep = _tags_present(y_true)
+    return float(sk.roc_auc_score(y_true[:, keep], scores[:, keep], average="macro"))
+
+
+def macro_pr_auc(y_true: np.ndarray, scores: np.ndarray) -> float:
+    """Average precision (area under the precision-recall curve) averaged over tags; unlike
+    ROC-AUC, a rare tag's chance level is its frequency, not 0.5."""
+    keep = _tags_present(y_true)
+    return float(sk.average_precision_score(y_true[:, keep], scores[:, keep], average="macro"))
+
+
+def frame_f1(reference: np.ndarray, estimate: np.ndarray) -> float:
+    """F-measure of binary frame decisions, all frames of all tracks pooled."""
+    return float(
+        sk.f1_score(np.ravel(reference) > 0.5, np.ravel(estimate) > 0.5, zero_division=0.0)
+    )
+
+
+def multipitch(
+    reference_rolls: list[np.ndarray], estimated_rolls: list[np.ndarray], hop_seconds: float
+) -> dict[str, float]:
+    """``mir_eval.multipitch`` scores of binary piano rolls ``(n_frames, N_PITCHES)``, computed
+    per track and averaged over tracks: ``accuracy`` (Poliner and Ellis), ``precision``,
+    ``recall`` and ``f_measure`` (the harmonic mean of the two)."""
+    import mir_eval
+
+    from common.data.targets import roll_to_frequencies
+
+    totals: dict[str, list[float]] = {
+        "accuracy": [],
+        "precision": [],
+        "recall": [],
+        "f_measure": [],
+    }
+    for reference, estimate in zip(reference_rolls, estimated_rolls, strict=True):
+        times = np.arange(len(reference)) * hop_seconds
+        scores = mir_eval.multipitch.evaluate(
+            times, roll_to_frequencies(reference), times, roll_to_frequencies(estimate)
+        )
+        p, r = scores["Precision"], scores["Recall"]
+        totals["accuracy"].append(scores["Accuracy"])
+        totals["precision"].append(p)
+        totals["recall"].append(r)
+        totals["f_measure"].append(0.0 if p + r == 0 else 2 * p * r / (p + r))
+    return {k: float(np.mean(v)) for k, v in totals.items()}

@@ -1,0 +1,189 @@
+"""Is someone singing? Clip-level and frame-level vocal detection.
+
+Part 1, example ``vocal``. A clip-level CNN says whether a clip has singing anywhere; a
+frame-level network (convolutions that pool only along frequency, so time keeps its
+resolution) says *when*, with one probability every 23 ms. The corpus knows the truth to the
+frame: the notes of the vocals stem. In vocal tracks some phrases are sung and others are played
+by an instrument or left out, so the network must tell a voice from a lead instrument.
+Baselines in the same run: an SVM on MFCC statistics (clips), and a logistic regression on the
+MFCCs of each frame with their neighbours' (frames).
+
+    python part1_classification/scripts/vocal.py --size tiny --backend tensorflow
+"""
+
+from __future__ import annotations
+
+import sys
+
+from common.cli import parse_args, script_parser
+
+EPOCHS = {"tiny": 2, "workshop": 20, "full": 30}
+CROP_SECONDS = 3.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(script_parser(__doc__, part=1, example="vocal"), argv)
+
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from common import viz
+    from common.audio import DEFAULT_SAMPLE_RATE, frame_times
+    from common.baselines import support_vector_machine
+    from common.data.pipeline import CropDataset, FeatureCache, per_track
+    from common.data.targets import vocal_activity
+    from common.experiment import Experiment, clip_scores
+    from common.metrics import balanced_accuracy, frame_f1
+    from common.models.spectrogram import frame_tagger, spectrogram_cnn
+    from common.training import Stopwatch, compile_classifier, fit, log_figure, set_seed
+
+    experiment = Experiment(args)
+    splits = experiment.splits(kind="music", require="vocal")
+    logmel = FeatureCache("logmel", n_mels=64)
+    mfcc = FeatureCache("mfcc", n_mfcc=20, hop_length=512)
+    crop = int(CROP_SECONDS * DEFAULT_SAMPLE_RATE / 512) + 1
+    epochs = args.epochs or EPOCHS[args.size]
+
+    def sung(track):
+        return np.int32(bool(track.vocal))
+
+    y = {s: np.array([sung(t) for t in tracks]) for s, tracks in splits.items()}
+    print("clips with singing: " + ", ".join(f"{s} {v.sum()}/{len(v)}" for s, v in y.items()))
+
+    # --- clip level -------------------------------------------------------------------------------
+    with Stopwatch() as watch:
+        statistics = FeatureCache("mfcc_statistics")
+        svm = support_vector_machine(statistics.table(splits["train"]), y["train"])
+        predicted = svm.predict(statistics.table(splits["test"]))
+    experiment.record(
+        "mfcc statistics + svm",
+        "baseline",
+        "clip balanced accuracy",
+        balanced_accuracy(y["test"], predicted),
+        watch.seconds,
+    )
+
+    set_seed(args.seed)
+    model = compile_classifier(spectrogram_cnn((crop, 64, 1), 2, name="vocal_clip_cnn"))
+    train = CropDataset(
+        splits["train"], logmel, sung, crop, batch_size=32, channel_axis=True, seed=args.seed
+    )
+    valid = CropDataset(
+        splits["valid"], logmel, sung, crop, random_crops=False, shuffle=False, channel_axis=True
+    )
+    with Stopwatch() as watch:
+        fit(
+            model,
+            train,
+            valid,
+            epochs=epochs,
+            log_dir=experiment.run_dir("clip"),
+            patience=max(4, epochs // 3),
+            verbose=0,
+        )
+        # Singing anywhere makes a vocal clip: the most confident crop decides.
+        singing = clip_scores(model, splits["test"], logmel, crop, reduce="max")[:, 1]
+    experiment.record(
+        "clip cnn",
+        "model",
+        "clip balanced accuracy",
+        balanced_accuracy(y["test"], (singing > 0.5).astype(int)),
+        watch.seconds,
+    )
+
+    # --- frame level ------------------------------------------------------------------------------
+    def activity(track):
+        return vocal_activity(track, len(logmel(track)))
+
+    activity = per_track(activity)
+
+    def with_neighbours(track):  # each frame's MFCCs, with those of 4 frames before and after
+        m = mfcc(track)
+        padded = np.pad(m, ((4, 4), (0, 0)), mode="edge")
+        return np.concatenate([padded[i : i + len(m)] for i in range(9)], axis=1)
+
+    with Stopwatch() as watch:
+        frames_x = np.concatenate([with_neighbours(t) for t in splits["train"]])
+        frames_y = np.concatenate([activity(t)[: len(mfcc(t)), 0] for t in splits["train"]])
+        regression = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+        regression.fit(frames_x, frames_y)
+        reference = np.concatenate([activity(t)[: len(mfcc(t)), 0] for t in splits["test"]])
+        estimate = np.concatenate([regression.predict(with_neighbours(t)) for t in splits["test"]])
+    experiment.record(
+        "frame mfccs + logistic regression",
+        "baseline",
+        "frame f-measure",
+        frame_f1(reference, estimate),
+        watch.seconds,
+    )
+
+    set_seed(args.seed)
+    tagger = frame_tagger((None, 64, 1), 1)
+    tagger.compile(optimizer="adam", loss="binary_crossentropy")
+    train = CropDataset(
+        splits["train"],
+        logmel,
+        activity,
+        crop,
+        batch_size=32,
+        channel_axis=True,
+        frame_targets=True,
+        seed=args.seed,
+    )
+    valid = CropDataset(
+        splits["valid"],
+        logmel,
+        activity,
+        crop,
+        random_crops=False,
+        shuffle=False,
+        channel_axis=True,
+        frame_targets=True,
+    )
+    log_dir = experiment.run_dir("frames")
+    with Stopwatch() as watch:
+        fit(
+            tagger,
+            train,
+            valid,
+            epochs=epochs,
+            log_dir=log_dir,
+            patience=max(4, epochs // 3),
+            verbose=0,
+        )
+        curves = [
+            tagger.predict(logmel(t)[None, ..., None], verbose=0)[0, :, 0] for t in splits["test"]
+        ]
+    reference = np.concatenate([activity(t)[:, 0] for t in splits["test"]])
+    experiment.record(
+        "frame cnn",
+        "model",
+        "frame f-measure",
+        frame_f1(reference, np.concatenate(curves)),
+        watch.seconds,
+    )
+
+    # The activation over time of a few test clips, under the truth.
+    examples = [i for i, t in enumerate(splits["test"]) if t.vocal][:3]
+    if examples:
+        fig, axes = viz.new_figure(len(examples), 1, figsize=(9, 2.2 * len(examples)))
+        for ax, i in zip(axes[:, 0], examples, strict=True):
+            track = splits["test"][i]
+            times = frame_times(len(curves[i]), DEFAULT_SAMPLE_RATE, 512)
+            ax.fill_between(
+                times, activity(track)[:, 0], step="mid", alpha=0.3, label="sung (truth)"
+            )
+            ax.plot(times, curves[i], color="C3", label="network")
+            ax.axhline(0.5, color="0.5", linewidth=0.6, linestyle="--")
+            ax.set_ylim(-0.05, 1.05)
+            ax.set_title(f"{track.track_id} ({track.genre})", fontsize=8)
+        axes[0, 0].legend(loc="upper right", fontsize=7)
+        axes[-1, 0].set_xlabel("Time (s)")
+        log_figure(log_dir, "vocal activity over time", fig)
+    return experiment.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
