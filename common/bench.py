@@ -268,6 +268,23 @@ def speed(backends: list[str], n_steps: int, update: Path | None) -> int:
 # ---------------------------------------------------------------------------------------------
 
 
+def _backbone_note(part: int) -> str:
+    """For Part 1: the shipped backbone's own figures, from the file its training script wrote."""
+    path = REPO_ROOT / "part1_classification" / "backbone" / "backbone.json"
+    if part != 1 or not path.is_file():
+        return ""
+    info = read_json(path)
+    test, trained = info["test"], info["trained"]
+    return (
+        f"\n\nThe backbone used by `tagging` was pre-trained by `{trained['command']}` "
+        f"({trained['date']}, {trained['seconds'] / 60:.0f} min on {trained['machine'].split(';')[0]}): "
+        f"{info['parameters']:,} parameters, {info['file_mb']} MB, {info['training_clips']} training "
+        f"clips of the {info['source']}. On that corpus's test split ({test['clips']} clips): style "
+        f"accuracy {test['style_accuracy']:.3f}, instrument ROC-AUC (macro) "
+        f"{test['instrument_roc_auc_macro']:.3f}."
+    )
+
+
 def quality(parts: list[int], size: str, backends: list[str], update: Path | None) -> int:
     from common.results import as_dicts
     from common.workshop import PARTS, run_parts
@@ -318,8 +335,9 @@ def quality(parts: list[int], size: str, backends: list[str], update: Path | Non
         body = (
             f"Command: `python -m common.bench quality --parts {number} --size {size}`, "
             f"{run.get('date', '')}.  \nMachine: {run.get('machine', '')}.  \n"
-            f"Wall time of the part (all its scripts, corpus already rendered): {minutes}.\n\n"
-            f"{table}"
+            f"Wall time of the part (all its scripts; the corpus already rendered, the feature "
+            f"caches filled by the first backend's run): {minutes}.\n\n"
+            f"{table}{_backbone_note(number)}"
         )
         print(f"\nPart {number}, {size}:\n{body}")
         if update:

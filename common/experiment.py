@@ -40,22 +40,25 @@ class Experiment:
         if kind is not None:
             tracks = [t for t in tracks if t.kind == kind]
         if require is not None:
-            missing = [
-                t
-                for t in tracks
-                if not (
-                    t.has(require)
-                    if require in ("beats", "onsets", "notes", "chords")
-                    else getattr(t, require) not in (None, ())
-                )
-            ]
-            if missing:
-                raise SystemExit(
-                    f"This example needs '{require}' labels, which {len(missing)} tracks of the "
-                    f"{self.args.dataset} dataset do not have (e.g. {missing[0].track_id}). Use "
-                    "--dataset synthetic, or a dataset that provides them."
-                )
+            self._check_labels(tracks, require)
         return by_split(tracks)
+
+    def _check_labels(self, tracks: Sequence[Track], label: str) -> None:
+        """Stop with a clear message if the dataset lacks ``label``. An annotation file or a
+        single value (``genre``, ``vocal``) must exist for every track; a list of words (``tags``,
+        ``moods``) may be empty for some tracks, but not for all of them."""
+        if label in ("beats", "onsets", "notes", "chords"):
+            missing = [t for t in tracks if not t.has(label)]
+        elif all(isinstance(getattr(t, label), tuple) for t in tracks):
+            missing = list(tracks) if not any(getattr(t, label) for t in tracks) else []
+        else:
+            missing = [t for t in tracks if getattr(t, label) is None]
+        if missing:
+            raise SystemExit(
+                f"This example needs '{label}' labels, which {len(missing)} tracks of the "
+                f"{self.args.dataset} dataset do not have (e.g. {missing[0].track_id}). Choose a "
+                "dataset that provides them (the embedded corpus, --dataset synthetic, has all)."
+            )
 
     def run_dir(self, tag: str | None = None) -> Path:
         from common.training import run_dir
@@ -114,19 +117,26 @@ def clip_scores(
     channel_axis: bool = True,
     batch_size: int = 32,
     reduce: str = "mean",
-) -> np.ndarray:
+):
     """A model's outputs for whole clips, from all crops of each clip: their ``mean`` (a
     decision about the clip as a whole) or their ``max`` (is it there *anywhere* in the clip?).
 
-    Returns ``(n_tracks, n_outputs)``.
+    Returns ``(n_tracks, n_outputs)``, or a dict of such arrays for a model whose outputs are a
+    dict (one per head).
     """
     if reduce not in ("mean", "max"):
         raise ValueError(f"reduce must be 'mean' or 'max', not {reduce!r}")
+    combine = np.mean if reduce == "mean" else np.max
     scores = []
     for track in tracks:
         pieces = crops_of(np.asarray(inputs(track), dtype=np.float32), crop)
         if channel_axis:
             pieces = pieces[..., None]
-        outputs = np.asarray(model.predict(pieces, batch_size=batch_size, verbose=0))
-        scores.append(outputs.mean(axis=0) if reduce == "mean" else outputs.max(axis=0))
+        outputs = model.predict(pieces, batch_size=batch_size, verbose=0)
+        if isinstance(outputs, dict):
+            scores.append({name: combine(np.asarray(o), axis=0) for name, o in outputs.items()})
+        else:
+            scores.append(combine(np.asarray(outputs), axis=0))
+    if isinstance(scores[0], dict):
+        return {name: np.stack([s[name] for s in scores]) for name in scores[0]}
     return np.stack(scores)

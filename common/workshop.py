@@ -42,7 +42,14 @@ PARTS = {
         "Audio basics and Keras 3 basics",
         (Script("scripts/train_style_mlp.py", ("--check-backends",)),),
     ),
-    1: Part("part1_classification", "Classification and tagging with CNNs"),
+    1: Part(
+        "part1_classification",
+        "Classification and tagging with CNNs",
+        tuple(
+            Script(f"scripts/{name}.py")
+            for name in ("music_speech", "genre", "tagging", "vocal", "frontends", "multipitch")
+        ),
+    ),
     2: Part("part2_similarity", "Similarity and representation learning"),
     3: Part("part3_onsets_beats", "Onsets, beats, downbeats and tempo"),
     4: Part("part4_separation_generation", "Source separation and generation"),

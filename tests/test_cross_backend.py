@@ -8,6 +8,7 @@ import pytest
 
 from common.cli import BACKENDS
 from common.crossbackend import predict_in_backend
+from common.frontends import SincFilterbank, TrainableSTFT
 from common.models import load_model, logmel_cnn, mlp_classifier
 from common.training import compile_classifier, set_seed
 
@@ -28,8 +29,24 @@ def saved_models(tmp_path_factory, backend):
     waveforms = 0.1 * rng.standard_normal((8, 16384)).astype("float32")
     cnn = compile_classifier(logmel_cnn(3, 16384, n_mels=48, filters=(8, 16)))
     cnn.fit(waveforms, rng.integers(0, 3, 8), epochs=2, verbose=0)
+    # The learnable front-ends of Part 1, side by side in one small model.
+    inputs = keras.Input((16384,))
+    branches = [
+        keras.layers.GlobalAveragePooling2D()(layer(inputs))
+        for layer in (
+            SincFilterbank(16, n_fft=512, hop_length=256),
+            TrainableSTFT(16, n_fft=512, hop_length=256),
+        )
+    ]
+    heads = keras.layers.Dense(3, activation="softmax")(keras.layers.Concatenate()(branches))
+    learned = compile_classifier(keras.Model(inputs, heads))
+    learned.fit(waveforms, rng.integers(0, 3, 8), epochs=2, verbose=0)
     models = {}
-    for name, model, inputs in (("mlp", mlp, features[:8]), ("cnn", cnn, waveforms)):
+    for name, model, inputs in (
+        ("mlp", mlp, features[:8]),
+        ("cnn", cnn, waveforms),
+        ("learned front-ends", learned, waveforms),
+    ):
         path = folder / f"{name}-{backend}.keras"
         model.save(path)
         models[name] = (path, inputs, model.predict(inputs, verbose=0))
@@ -37,7 +54,7 @@ def saved_models(tmp_path_factory, backend):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mlp", "cnn"])
+@pytest.mark.parametrize("name", ["mlp", "cnn", "learned front-ends"])
 def test_identical_predictions_on_the_other_backends(saved_models, name, backend):
     path, inputs, expected = saved_models[name]
     for other in BACKENDS:

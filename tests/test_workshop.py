@@ -32,6 +32,7 @@ def workshop_run(tmp_path_factory, tiny_corpus, backend):
             "--parts",
             "0",
             "1",
+            "2",
             "--size",
             "tiny",
             "--logdir",
@@ -42,19 +43,19 @@ def workshop_run(tmp_path_factory, tiny_corpus, backend):
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=1500,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return logdir, done.stdout
 
 
 @pytest.mark.slow
-def test_results_table_and_rows(workshop_run, backend):
+def test_part0_rows(workshop_run, backend):
     logdir, output = workshop_run
-    rows = load_results(logdir / "results.json")
+    rows = [r for r in load_results(logdir / "results.json") if r.part == 0]
     by_model = {(r.model, r.backend): r for r in rows}
     assert {r.role for r in rows} == {"model", "baseline"}
-    assert all(r.part == 0 and r.size == "tiny" and r.split == "test" for r in rows)
+    assert all(r.size == "tiny" and r.split == "test" for r in rows)
     assert all(0.0 <= r.value <= 1.0 and r.metric == "accuracy" for r in rows)
     network, baseline = by_model[("mlp", backend)], by_model[("logistic regression", backend)]
     assert network.value > 1 / 8 + 0.1, "the network should beat chance (8 styles)"
@@ -63,8 +64,51 @@ def test_results_table_and_rows(workshop_run, backend):
     others = [r for r in rows if r.model == f"mlp saved on {backend}"]
     assert {r.backend for r in others} == {"jax", "tensorflow", "torch"} - {backend}
     assert all(r.value == network.value for r in others)
-    assert "Part 1 (Classification and tagging with CNNs): not built yet" in output
+    assert "Part 2 (Similarity and representation learning): not built yet" in output
     assert "logistic regression" in output and "tensorboard --logdir" in output
+
+
+@pytest.mark.slow
+def test_part1_rows(workshop_run, backend):
+    logdir, _ = workshop_run
+    rows = [r for r in load_results(logdir / "results.json") if r.part == 1]
+    examples = {"music_speech", "genre", "tagging", "vocal", "frontends", "multipitch"}
+    assert {r.example for r in rows} == examples
+    for example in examples:  # every model stands next to a baseline from the same run
+        roles = {r.role for r in rows if r.example == example}
+        assert roles == {"model", "baseline"}, example
+    for r in rows:
+        assert r.backend == backend and r.size == "tiny" and r.split == "test"
+        if r.metric == "training examples per second":
+            assert r.value > 0
+        else:
+            assert 0.0 <= r.value <= 1.0, r
+    models = {(r.example, r.model) for r in rows}
+    for shape in ("square", "temporal", "frequency", "musical"):
+        assert ("genre", f"cnn, {shape}") in models
+    for frontend in ("waveform", "logmel", "sincnet", "stft"):
+        assert ("frontends", f"{frontend} front-end + cnn") in models
+    assert {m for e, m in models if e == "tagging"} >= {
+        "cnn from scratch",
+        "frozen backbone + logistic regression",
+        "fine-tuned backbone",
+    }
+
+
+@pytest.mark.slow
+def test_part1_tensorboard(workshop_run):
+    logdir, _ = workshop_run
+    runs = sorted((logdir / "part1" / "music_speech").iterdir())
+    assert len(runs) == 4
+    for run in runs:  # each run's settings and scores, for TensorBoard's HParams tab
+        names = set(tags(run / "hparams")["tensors"])
+        assert {"_hparams_/session_start_info", "test_balanced_accuracy", "best_val_loss"} <= names
+    genre_images = set()
+    for run in (logdir / "part1" / "genre").iterdir():
+        if (run / "images").is_dir():
+            genre_images |= set(tags(run / "images")["tensors"])
+    assert {"test confusion matrix", "occlusion saliency"} <= genre_images
+    assert any(name.startswith("first-layer filters") for name in genre_images)
 
 
 @pytest.mark.slow

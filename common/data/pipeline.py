@@ -187,7 +187,8 @@ class CropDataset(keras.utils.PyDataset):
         ``track -> array`` with time first, e.g. a :class:`FeatureCache`.
     targets
         ``track -> target``: a class index, a multi-hot vector, or (with ``frame_targets``) an
-        array with one row per input frame, cropped together with the input.
+        array with one row per input frame, cropped together with the input; or a dict of such
+        targets by output name, for a model with several outputs (not with ``frame_targets``).
     crop
         Length of a crop, in frames of the input.
     channel_axis
@@ -259,12 +260,15 @@ class CropDataset(keras.utils.PyDataset):
             x = np.asarray(self.inputs(track))
             start = self._window(len(x), rng)
             xs.append(self._cut(x, start))
-            y = np.asarray(self.targets(track))
-            ys.append(self._cut(y, start) if self.frame_targets else y)
+            y = self.targets(track)
+            ys.append(self._cut(np.asarray(y), start) if self.frame_targets else y)
         x = np.stack(xs).astype(np.float32)
         if self.channel_axis:
             x = x[..., None]
-        y = np.stack(ys)
+        if isinstance(ys[0], dict):  # one target per output of a multi-output model
+            y = {name: np.stack([target[name] for target in ys]) for name in ys[0]}
+        else:
+            y = np.stack(ys)
         if self.augment is not None:
             x, y = self.augment(x, y, rng)
         return x, y
@@ -272,8 +276,3 @@ class CropDataset(keras.utils.PyDataset):
     def on_epoch_end(self) -> None:
         self.epoch += 1
         self._order = self._new_order()
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """All batches of the current epoch concatenated: ``(inputs, targets)`` (for evaluation)."""
-        pairs = [self[i] for i in range(len(self))]
-        return np.concatenate([p[0] for p in pairs]), np.concatenate([p[1] for p in pairs])
