@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-__all__ = ["logistic_regression", "support_vector_machine"]
+__all__ = ["harmonic_summation", "logistic_regression", "support_vector_machine"]
 
 
 def logistic_regression(x_train: np.ndarray, y_train: np.ndarray, c: float = 1.0) -> Pipeline:
@@ -22,3 +22,29 @@ def support_vector_machine(x_train: np.ndarray, y_train: np.ndarray, c: float = 
     ``decision_function`` scores (for rankings and AUCs)."""
     model = make_pipeline(StandardScaler(), SVC(C=c))
     return model.fit(x_train, y_train)
+
+
+def harmonic_summation(
+    hcqt_db: np.ndarray, harmonics: tuple[float, ...], decay: float = 0.6
+) -> np.ndarray:
+    """Pitch salience without learning: a weighted sum of a harmonic CQT's channels.
+
+    ``hcqt_db`` is ``(frames, bins, len(harmonics))`` in dB, channel ``i`` holding bin ``k`` at
+    ``harmonics[i]`` times the frequency of bin ``k``. Channel ``h`` gets the weight
+    ``decay ** (h - 1)`` (subharmonics get none), the sum is normalised by its largest value in
+    the clip, and only the local peaks across pitch are kept: ``(frames, bins)`` in ``[0, 1]``,
+    to be thresholded. The design (decay, clip-wise normalisation, peak picking) was chosen on
+    the validation split of the course's corpus.
+    """
+    if hcqt_db.ndim != 3 or hcqt_db.shape[-1] != len(harmonics):
+        raise ValueError(
+            f"Expected an HCQT of shape (frames, bins, {len(harmonics)}), got {hcqt_db.shape}."
+        )
+    weights = np.array([decay ** (h - 1) if h >= 1 else 0.0 for h in harmonics])
+    salience = (10.0 ** (hcqt_db / 20.0)) @ weights  # dB back to amplitude, then summed
+    salience = salience / (salience.max() + 1e-9)
+    peaks = np.zeros_like(salience)
+    middle = salience[:, 1:-1]
+    is_peak = (middle >= salience[:, :-2]) & (middle >= salience[:, 2:])
+    peaks[:, 1:-1] = np.where(is_peak, middle, 0.0)
+    return peaks

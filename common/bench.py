@@ -285,6 +285,48 @@ def _backbone_note(part: int) -> str:
     )
 
 
+def results_table(rows: list[dict], with_example: bool = True) -> str:
+    """A Markdown table of result rows: one line per (example, model, metric), one column per
+    backend, models before baselines."""
+    keys = sorted(
+        {(r["example"], r["model"], r["role"], r["metric"], r["split"]) for r in rows},
+        key=lambda k: (k[0], k[3], k[2] != "model", k[1]),
+    )
+    present = [b for b in BACKENDS if any(r["backend"] == b for r in rows)]
+    values = {
+        (r["example"], r["model"], r["role"], r["metric"], r["split"], r["backend"]): r["value"]
+        for r in rows
+    }
+    lines = []
+    for key in keys:
+        example, model, role, metric, split = key
+        cells = [f"{values[(*key, b)]:.3f}" if (*key, b) in values else "" for b in present]
+        lines.append([example] * with_example + [model, role, f"{metric} ({split})", *cells])
+    header = ["example"] * with_example + ["model", "role", "metric", *present]
+    return markdown_table(header, lines)
+
+
+def measured(part: int, example: str, size: str = "workshop") -> str:
+    """The benchmark's figures for one example, as Markdown (for the notebooks): what
+    ``python -m common.bench quality`` measured on every backend, with its date and machine."""
+    path = RESULTS / f"quality-{size}.json"
+    record = read_json(path) if path.is_file() else {"rows": [], "runs": {}}
+    rows = [
+        r for r in record["rows"] if (r["part"], r["example"], r["size"]) == (part, example, size)
+    ]
+    if not rows:
+        return (
+            f"No measured `{size}` results for `{example}` in `results/{path.name}` yet: "
+            f"`python -m common.bench quality --parts {part} --size {size}` measures them."
+        )
+    run = record["runs"].get(str(part), {})
+    return (
+        f"Measured by `python -m common.bench quality --parts {part} --size {size}` on "
+        f"{run.get('date', '?')} ({run.get('machine', '?')}):\n\n"
+        + results_table(rows, with_example=False)
+    )
+
+
 def quality(parts: list[int], size: str, backends: list[str], update: Path | None) -> int:
     from common.results import as_dicts
     from common.workshop import PARTS, run_parts
@@ -311,32 +353,16 @@ def quality(parts: list[int], size: str, backends: list[str], update: Path | Non
         if not PARTS[number].scripts:
             continue
         rows = [r for r in record["rows"] if r["part"] == number and r["size"] == size]
-        models = sorted(
-            {(r["example"], r["model"], r["role"], r["metric"], r["split"]) for r in rows},
-            key=lambda k: (k[0], k[3], k[2] != "model", k[1]),
-        )
         present = [b for b in BACKENDS if any(r["backend"] == b for r in rows)]
-        table_rows = []
-        for example, model, role, metric, split in models:
-            values = []
-            for backend in present:
-                match = [
-                    r
-                    for r in rows
-                    if (r["example"], r["model"], r["role"], r["metric"], r["split"], r["backend"])
-                    == (example, model, role, metric, split, backend)
-                ]
-                values.append(f"{match[0]['value']:.3f}" if match else "")
-            table_rows.append([example, model, role, f"{metric} ({split})", *values])
-        table = markdown_table(["example", "model", "role", "metric", *present], table_rows)
+        table = results_table(rows)
         timing = record["timings"].get(str(number), {})
         minutes = ", ".join(f"{b} {timing[b] / 60:.1f} min" for b in present if b in timing)
         run = record["runs"].get(str(number), {})
         body = (
             f"Command: `python -m common.bench quality --parts {number} --size {size}`, "
             f"{run.get('date', '')}.  \nMachine: {run.get('machine', '')}.  \n"
-            f"Wall time of the part (all its scripts; the corpus already rendered, the feature "
-            f"caches filled by the first backend's run): {minutes}.\n\n"
+            f"Wall time of the part (all its scripts, on the rendered corpus; feature caches "
+            f"already on disk are reused): {minutes}.\n\n"
             f"{table}{_backbone_note(number)}"
         )
         print(f"\nPart {number}, {size}:\n{body}")

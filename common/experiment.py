@@ -127,16 +127,19 @@ def clip_scores(
     if reduce not in ("mean", "max"):
         raise ValueError(f"reduce must be 'mean' or 'max', not {reduce!r}")
     combine = np.mean if reduce == "mean" else np.max
-    scores = []
-    for track in tracks:
-        pieces = crops_of(np.asarray(inputs(track), dtype=np.float32), crop)
-        if channel_axis:
-            pieces = pieces[..., None]
-        outputs = model.predict(pieces, batch_size=batch_size, verbose=0)
-        if isinstance(outputs, dict):
-            scores.append({name: combine(np.asarray(o), axis=0) for name, o in outputs.items()})
-        else:
-            scores.append(combine(np.asarray(outputs), axis=0))
-    if isinstance(scores[0], dict):
-        return {name: np.stack([s[name] for s in scores]) for name in scores[0]}
-    return np.stack(scores)
+    # One predict call for the crops of every clip: per-clip calls would each pay Keras' set-up
+    # cost, and on JAX a compilation for every new number of crops.
+    pieces = [crops_of(np.asarray(inputs(track), dtype=np.float32), crop) for track in tracks]
+    counts = [len(p) for p in pieces]
+    batch = np.concatenate(pieces)
+    if channel_axis:
+        batch = batch[..., None]
+    outputs = model.predict(batch, batch_size=batch_size, verbose=0)
+    bounds = np.cumsum(counts)[:-1]
+
+    def per_clip(values) -> np.ndarray:
+        return np.stack([combine(part, axis=0) for part in np.split(np.asarray(values), bounds)])
+
+    if isinstance(outputs, dict):
+        return {name: per_clip(values) for name, values in outputs.items()}
+    return per_clip(outputs)

@@ -138,20 +138,20 @@ class SincFilterbank(keras.layers.Layer):
         self.min_hz, self.edge_hz = float(min_hz), float(edge_hz)
 
     def build(self, input_shape):
-        edges = _mel_to_hz(
-            np.linspace(
-                _hz_to_mel(self.min_hz), _hz_to_mel(self.sample_rate / 2 - 100), self.n_bands + 1
-            )
-        )
-        self.low_hz = self.add_weight(
+        # The edges are stored on the mel scale, in units of the initial band width: an
+        # optimiser step of size ~learning rate then moves an edge by that fraction of its band,
+        # whatever the band's width in Hz. (Stored in Hz, as in SincNet, a step of 1e-3 would
+        # move a band hundreds of Hz wide by a thousandth of a hertz: the bands would not learn.)
+        top = _hz_to_mel(self.sample_rate / 2 - 100)
+        self.mel_low = float(_hz_to_mel(self.min_hz))
+        self.mel_step = float((top - self.mel_low) / self.n_bands)
+        self.low = self.add_weight(
             shape=(self.n_bands,),
-            name="low_hz",
-            initializer=keras.initializers.Constant(edges[:-1]),
+            name="low",
+            initializer=keras.initializers.Constant(np.arange(self.n_bands, dtype="float32")),
         )
-        self.band_hz = self.add_weight(
-            shape=(self.n_bands,),
-            name="band_hz",
-            initializer=keras.initializers.Constant(np.diff(edges)),
+        self.width = self.add_weight(
+            shape=(self.n_bands,), name="width", initializer=keras.initializers.Constant(1.0)
         )
         self.frequencies = np.linspace(0, self.sample_rate / 2, self.n_fft // 2 + 1).astype(
             "float32"
@@ -159,8 +159,10 @@ class SincFilterbank(keras.layers.Layer):
 
     def band_edges(self):
         """``(low, high)`` cut-offs of every band in Hz, as the layer uses them."""
-        low = ops.abs(self.low_hz)
-        high = ops.minimum(low + ops.abs(self.band_hz), self.sample_rate / 2)
+        low_mel = self.mel_low + ops.abs(self.low) * self.mel_step
+        high_mel = low_mel + (ops.abs(self.width) + 1e-3) * self.mel_step
+        low = 700.0 * (ops.power(10.0, low_mel / 2595.0) - 1.0)
+        high = ops.minimum(700.0 * (ops.power(10.0, high_mel / 2595.0) - 1.0), self.sample_rate / 2)
         return low, high
 
     def call(self, waveform):

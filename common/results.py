@@ -54,9 +54,13 @@ def as_dicts(rows: list[Result]) -> list[dict]:
 
 
 def load_results(path: str | os.PathLike) -> list[Result]:
-    """Rows of a results file (an empty list if it does not exist)."""
+    """Rows of a results file: a run's ``results.json`` (a list of rows) or a benchmark's
+    ``results/quality-<size>.json`` (rows under ``"rows"``). An empty list if it does not exist."""
     path = Path(path)
-    return [Result(**row) for row in read_json(path)] if path.is_file() else []
+    if not path.is_file():
+        return []
+    data = read_json(path)
+    return [Result(**row) for row in (data["rows"] if isinstance(data, dict) else data)]
 
 
 def save_results(path: str | os.PathLike, rows: list[Result]) -> Path:

@@ -38,6 +38,10 @@ def test_rows_merge_and_replace(tmp_path):
     assert table.splitlines()[0].split()[:3] == ["part", "example", "model"]
     assert table.index("mlp") < table.index("logreg")
     assert format_table([]) == "(no results)"
+    # A benchmark file keeps the same rows under "rows", next to its timings.
+    bench = tmp_path / "quality-tiny.json"
+    bench.write_text(json.dumps({"rows": json.loads(path.read_text()), "timings": {}}))
+    assert load_results(bench) == rows
 
 
 def test_roles_are_checked():

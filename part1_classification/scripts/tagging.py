@@ -1,9 +1,10 @@
 """Mood tags with a borrowed ear: transfer learning from a pre-trained backbone.
 
 Part 1, example ``tagging``. The backbone (``part1_classification/backbone/backbone.keras``,
-made by ``train_backbone.py``) learned styles and instruments from 3,360 clips. Here the task is
-new, multi-label mood tagging (happy, sad, tense, relaxed, energetic, calm), and the labelled
-set is small: the training split of the chosen corpus. Three ways to use it:
+made by ``train_backbone.py``) learned styles and instruments from the 2,400 training clips
+of the ``full`` corpus. Here the task is new, multi-label mood tagging (happy, sad, tense,
+relaxed, energetic, calm), and the labelled set is small: the training split of the chosen
+corpus. Three ways to use it:
 
 1. **from scratch**: the same architecture, random weights, trained on the small set only;
 2. **frozen embeddings + linear classifier**: the backbone's clip embeddings, fixed, and a
@@ -16,6 +17,7 @@ ROC-AUC, and PR-AUC (average precision), whose chance level is each tag's freque
 
     python part1_classification/scripts/tagging.py --size tiny --backend jax
     python part1_classification/scripts/tagging.py --dataset mtg_jamendo --data-home ~/mir_datasets
+    python part1_classification/scripts/tagging.py --dataset magnatagatune --labels tags
 """
 
 from __future__ import annotations
@@ -33,7 +35,15 @@ CROP_SECONDS = 3.0
 def main(argv: list[str] | None = None) -> int:
     parser = script_parser(__doc__, part=1, example="tagging")
     parser.add_argument("--backbone", default=str(BACKBONE), help="pre-trained backbone (.keras)")
+    parser.add_argument(
+        "--labels",
+        choices=("moods", "tags"),
+        default=None,
+        help="which words to predict: mood tags, or all tags (default: moods; tags for "
+        "magnatagatune, whose tags have no categories)",
+    )
     args = parse_args(parser, argv)
+    labels = args.labels or ("tags" if args.dataset == "magnatagatune" else "moods")
 
     import keras
     import numpy as np
@@ -52,15 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     from common.training import Stopwatch, fit, set_seed
 
     experiment = Experiment(args)
-    splits = experiment.splits(kind="music", require="moods")
+    splits = experiment.splits(kind="music", require=labels)
     counts = {}
     for track in splits["train"]:
-        for mood in track.moods:
-            counts[mood] = counts.get(mood, 0) + 1
-    vocabulary = sorted(
-        m for m, n in counts.items() if n >= 2
-    )  # a tag needs examples to learn from
-    tags_of = multi_hot_targets(vocabulary, "moods")
+        for word in getattr(track, labels):
+            counts[word] = counts.get(word, 0) + 1
+    vocabulary = sorted(w for w, n in counts.items() if n >= 2)  # a tag needs examples to learn
+    tags_of = multi_hot_targets(vocabulary, labels)
     y = {s: np.stack([tags_of(t) for t in tracks]) for s, tracks in splits.items()}
     print(
         f"{len(vocabulary)} tags; training clips: {len(y['train'])}; tag frequencies in the "
