@@ -51,9 +51,9 @@ def select_backend(name: str | None = None) -> str:
 
         with quiet_stderr():  # Keras imports TensorFlow, which prints C++ start-up messages
             import keras  # noqa: F401
-            import tensorflow as tf
+        from common.training import tensorflow
 
-            tf.config.list_physical_devices()  # probes for GPUs now, not in the first op
+        tensorflow()  # probes the devices now, quietly, rather than at the first operation
     return name
 
 

@@ -104,7 +104,8 @@ def _hz_to_mel(hz):
 
 
 def _mel_to_hz(mel):
-    return 700.0 * (10.0 ** (np.asarray(mel) / 2595.0) - 1.0)
+    """The inverse of ``_hz_to_mel``, on tensors (inside a layer's computation)."""
+    return 700.0 * (ops.power(10.0, mel / 2595.0) - 1.0)
 
 
 @keras.saving.register_keras_serializable(package="mir_course")
@@ -161,9 +162,7 @@ class SincFilterbank(keras.layers.Layer):
         """``(low, high)`` cut-offs of every band in Hz, as the layer uses them."""
         low_mel = self.mel_low + ops.abs(self.low) * self.mel_step
         high_mel = low_mel + (ops.abs(self.width) + 1e-3) * self.mel_step
-        low = 700.0 * (ops.power(10.0, low_mel / 2595.0) - 1.0)
-        high = ops.minimum(700.0 * (ops.power(10.0, high_mel / 2595.0) - 1.0), self.sample_rate / 2)
-        return low, high
+        return _mel_to_hz(low_mel), ops.minimum(_mel_to_hz(high_mel), self.sample_rate / 2)
 
     def call(self, waveform):
         real, imag = ops.stft(waveform, self.n_fft, self.hop_length, self.n_fft, window="hann")

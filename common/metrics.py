@@ -13,6 +13,7 @@ __all__ = [
     "macro_pr_auc",
     "frame_f1",
     "multipitch",
+    "best_threshold",
 ]
 
 
@@ -57,6 +58,26 @@ def frame_f1(reference: np.ndarray, estimate: np.ndarray) -> float:
     return float(
         sk.f1_score(np.ravel(reference) > 0.5, np.ravel(estimate) > 0.5, zero_division=0.0)
     )
+
+
+def best_threshold(
+    y_true: np.ndarray,
+    scores: np.ndarray,
+    metric=None,
+    candidates: np.ndarray | None = None,
+) -> tuple[float, float]:
+    """The decision threshold on binary ``scores`` that maximises ``metric(y_true, decisions)``
+    (balanced accuracy by default), and that best value. Call it on the **validation** split,
+    then apply the threshold to the test split. Candidates default to 0.02, 0.04, ..., 0.98; ties
+    go to the threshold closest to 0.5."""
+    metric = metric or balanced_accuracy
+    y_true, scores = np.ravel(y_true), np.ravel(scores)
+    if candidates is None:
+        candidates = np.round(np.arange(0.02, 0.99, 0.02), 2)
+    candidates = sorted(candidates, key=lambda c: abs(c - 0.5))
+    values = [metric(y_true, (scores > c).astype(int)) for c in candidates]
+    best = int(np.argmax(values))  # the first maximum: the one closest to 0.5
+    return float(candidates[best]), float(values[best])
 
 
 def multipitch(

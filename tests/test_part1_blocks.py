@@ -218,3 +218,16 @@ def test_harmonic_summation_finds_the_fundamental():
     assert np.all(salience.argmax(axis=1) == f0_bin)  # not its octave (bin 42) nor a subharmonic
     with pytest.raises(ValueError, match="HCQT of shape"):
         harmonic_summation(hcqt[..., :5], harmonics)
+
+
+def test_best_threshold_is_chosen_on_the_scores_it_is_given():
+    from common.metrics import balanced_accuracy, best_threshold, frame_f1
+
+    y = np.array([0, 0, 0, 0, 1, 1])
+    scores = np.array([0.05, 0.1, 0.2, 0.3, 0.35, 0.9])  # every positive above 0.3
+    threshold, value = best_threshold(y, scores)
+    assert 0.3 <= threshold < 0.35 and value == 1.0
+    assert balanced_accuracy(y, (scores > 0.5).astype(int)) == 0.75  # the default would miss one
+    # Ties go to the candidate closest to 0.5: here every threshold in [0.3, 0.9) separates.
+    y, scores = np.array([0, 1]), np.array([0.1, 0.95])
+    assert best_threshold(y, scores, metric=frame_f1) == (0.5, 1.0)

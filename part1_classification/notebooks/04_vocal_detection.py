@@ -388,9 +388,9 @@ display(viz.player(listen.audio(), seconds=LISTEN_SECONDS))
 #
 # The same choice appears whenever a long recording is judged from pieces: the script's
 # clip-level CNN reads 3 s crops and pools its crop outputs with
-# `common.experiment.clip_scores(..., reduce="max")`. Each pooling needs its own threshold
-# (a mean is much lower than a max), so each is again chosen on the validation clips, to
-# maximise the balanced accuracy.
+# `common.experiment.clip_scores(..., reduce=...)`, trying both. Each pooling needs its own
+# threshold (a mean is much lower than a max), so each is again chosen on the validation
+# clips, to maximise the balanced accuracy (`common.metrics.best_threshold`).
 
 # %%
 POOLING = {"max": np.max, "mean": np.mean}
@@ -447,9 +447,9 @@ fig
 # ## 9. The measured results, on every backend
 #
 # The script `scripts/vocal.py` runs this example at the `workshop` size on each backend, with
-# a clip-level CNN of its own (3 s crops, max over crops) in addition to the frame tagger. Its
-# test figures are in `results/quality-workshop.json`; the frame thresholds there are the
-# conventional 0.5.
+# a clip-level CNN of its own (3 s crops, pooled by max or mean) in addition to the frame
+# tagger. Its test figures are in `results/quality-workshop.json`; there too, every threshold
+# and the clip pooling are chosen on the validation split.
 
 # %%
 from IPython.display import Markdown
