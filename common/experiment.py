@@ -65,6 +65,23 @@ class Experiment:
 
         return run_dir(self.args.logdir, self.args.part, self.args.example, tag)
 
+    def mfcc_svm_baseline(self, splits, y, metric: str, score) -> np.ndarray:
+        """The clip baseline the examples share: an SVM on MFCC statistics, fitted on the
+        training split; ``score(y_test, predictions)`` is recorded as ``metric`` on the test
+        split. Returns the test predictions."""
+        from common.baselines import support_vector_machine
+        from common.data.pipeline import FeatureCache
+        from common.training import Stopwatch
+
+        with Stopwatch() as watch:
+            mfcc = FeatureCache("mfcc_statistics")
+            svm = support_vector_machine(mfcc.table(splits["train"]), y["train"])
+            predicted = svm.predict(mfcc.table(splits["test"]))
+        self.record(
+            "mfcc statistics + svm", "baseline", metric, score(y["test"], predicted), watch.seconds
+        )
+        return predicted
+
     def record(
         self,
         model: str,

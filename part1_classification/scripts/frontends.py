@@ -41,7 +41,6 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     from common import viz
-    from common.baselines import support_vector_machine
     from common.data.pipeline import CropDataset, FeatureCache, class_targets
     from common.experiment import Experiment, clip_scores
     from common.metrics import accuracy
@@ -56,17 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     waveform = FeatureCache("waveform")
     epochs = args.epochs or EPOCHS[args.size]
 
-    with Stopwatch() as watch:
-        mfcc = FeatureCache("mfcc_statistics")
-        svm = support_vector_machine(mfcc.table(splits["train"]), y["train"])
-        predicted = svm.predict(mfcc.table(splits["test"]))
-    experiment.record(
-        "mfcc statistics + svm",
-        "baseline",
-        "accuracy",
-        accuracy(y["test"], predicted),
-        watch.seconds,
-    )
+    experiment.mfcc_svm_baseline(splits, y, "accuracy", accuracy)
 
     valid = CropDataset(
         splits["valid"], waveform, target, CROP_SAMPLES, random_crops=False, shuffle=False

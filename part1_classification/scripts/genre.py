@@ -65,17 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(classes)} styles; clips: " + ", ".join(f"{s} {len(v)}" for s, v in y.items()))
 
     # --- baselines ------------------------------------------------------------------------------
-    with Stopwatch() as watch:
-        mfcc = FeatureCache("mfcc_statistics")
-        svm = support_vector_machine(mfcc.table(splits["train"]), y["train"])
-        predicted = svm.predict(mfcc.table(splits["test"]))
-    experiment.record(
-        "mfcc statistics + svm",
-        "baseline",
-        "accuracy",
-        accuracy(y["test"], predicted),
-        watch.seconds,
-    )
+    experiment.mfcc_svm_baseline(splits, y, "accuracy", accuracy)
 
     with Stopwatch() as watch:  # features of an untrained CNN: what the architecture alone gives
         set_seed(args.seed)

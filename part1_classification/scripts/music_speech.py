@@ -35,7 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
 
     from common.audio import DEFAULT_SAMPLE_RATE
-    from common.baselines import support_vector_machine
     from common.data.pipeline import CropDataset, FeatureCache
     from common.experiment import Experiment, clip_scores
     from common.metrics import balanced_accuracy
@@ -67,17 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     epochs = args.epochs or EPOCHS[args.size]
 
     # --- the baseline: an SVM on MFCC statistics ------------------------------------------------
-    with Stopwatch() as watch:
-        mfcc = FeatureCache("mfcc_statistics")
-        svm = support_vector_machine(mfcc.table(splits["train"]), y["train"])
-        predicted = svm.predict(mfcc.table(splits["test"]))
-    experiment.record(
-        "mfcc statistics + svm",
-        "baseline",
-        "balanced accuracy",
-        balanced_accuracy(y["test"], predicted),
-        watch.seconds,
-    )
+    experiment.mfcc_svm_baseline(splits, y, "balanced accuracy", balanced_accuracy)
 
     # --- four ways to train the same CNN --------------------------------------------------------
     valid = CropDataset(

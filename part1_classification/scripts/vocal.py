@@ -32,7 +32,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from common import viz
     from common.audio import DEFAULT_SAMPLE_RATE, frame_times
-    from common.baselines import support_vector_machine
     from common.data.pipeline import CropDataset, FeatureCache, per_track
     from common.data.targets import vocal_activity
     from common.experiment import Experiment, clip_scores
@@ -54,17 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     print("clips with singing: " + ", ".join(f"{s} {v.sum()}/{len(v)}" for s, v in y.items()))
 
     # --- clip level -------------------------------------------------------------------------------
-    with Stopwatch() as watch:
-        statistics = FeatureCache("mfcc_statistics")
-        svm = support_vector_machine(statistics.table(splits["train"]), y["train"])
-        predicted = svm.predict(statistics.table(splits["test"]))
-    experiment.record(
-        "mfcc statistics + svm",
-        "baseline",
-        "clip balanced accuracy",
-        balanced_accuracy(y["test"], predicted),
-        watch.seconds,
-    )
+    experiment.mfcc_svm_baseline(splits, y, "clip balanced accuracy", balanced_accuracy)
 
     set_seed(args.seed)
     model = compile_classifier(spectrogram_cnn((crop, 64, 1), 2, name="vocal_clip_cnn"))
