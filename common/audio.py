@@ -394,7 +394,17 @@ FEATURES: dict[str, Callable[..., np.ndarray]] = {
     "chroma": chroma,
     "mfcc": mfcc,
     "mfcc_statistics": mfcc_statistics,
+    "onset_spectrogram": lambda signal, sample_rate=DEFAULT_SAMPLE_RATE, **kw: (
+        _novelty().onset_spectrogram(signal, sample_rate, **kw)
+    ),
 }
+
+
+def _novelty():
+    """:mod:`common.novelty`, imported on first use (it imports this module)."""
+    from common import novelty
+
+    return novelty
 
 
 def compute_feature(

@@ -8,7 +8,14 @@ from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 
-__all__ = ["harmonic_summation", "logistic_regression", "support_vector_machine"]
+__all__ = [
+    "harmonic_summation",
+    "librosa_beats",
+    "librosa_onsets",
+    "librosa_tempo",
+    "logistic_regression",
+    "support_vector_machine",
+]
 
 
 def logistic_regression(x_train: np.ndarray, y_train: np.ndarray, c: float = 1.0) -> Pipeline:
@@ -48,3 +55,32 @@ def harmonic_summation(
     is_peak = (middle >= salience[:, :-2]) & (middle >= salience[:, 2:])
     peaks[:, 1:-1] = np.where(is_peak, middle, 0.0)
     return peaks
+
+
+# Rhythm: librosa's own detectors, called as a learner would call them. Each works on an onset
+# strength envelope (a spectral flux on a log-mel spectrogram, 512-sample hop).
+
+
+def librosa_onsets(signal: np.ndarray, sample_rate: int, delta: float = 0.07) -> np.ndarray:
+    """Onset times (seconds) from ``librosa.onset.onset_detect``; ``delta`` is the threshold of
+    its peak picker above the local mean (librosa's default 0.07), to be chosen on validation."""
+    import librosa
+
+    return librosa.onset.onset_detect(y=signal, sr=sample_rate, units="time", delta=delta)
+
+
+def librosa_beats(signal: np.ndarray, sample_rate: int) -> tuple[float, np.ndarray]:
+    """``(tempo in BPM, beat times in seconds)`` from ``librosa.beat.beat_track`` (Ellis, 2007:
+    a global tempo, then dynamic programming for beats that fit it and the onset envelope)."""
+    import librosa
+
+    tempo, beats = librosa.beat.beat_track(y=signal, sr=sample_rate, units="time")
+    return float(np.atleast_1d(tempo)[0]), np.asarray(beats)
+
+
+def librosa_tempo(signal: np.ndarray, sample_rate: int) -> float:
+    """Global tempo (BPM) from ``librosa.feature.tempo``: the autocorrelation of the onset
+    envelope weighted by a log-normal prior centred on 120 BPM."""
+    import librosa
+
+    return float(librosa.feature.tempo(y=signal, sr=sample_rate)[0])

@@ -54,10 +54,14 @@ class Experiment:
         else:
             missing = [t for t in tracks if getattr(t, label) is None]
         if missing:
+            from common.data.datasets import LABEL_HINTS
+
+            hint = LABEL_HINTS.get((self.args.dataset, label))
             raise SystemExit(
                 f"This example needs '{label}' labels, which {len(missing)} tracks of the "
-                f"{self.args.dataset} dataset do not have (e.g. {missing[0].track_id}). Choose a "
-                "dataset that provides them (the embedded corpus, --dataset synthetic, has all)."
+                f"{self.args.dataset} dataset do not have (e.g. {missing[0].track_id}). "
+                + (hint or "Choose a dataset that provides them")
+                + " (the embedded corpus, --dataset synthetic, has every label)."
             )
 
     def run_dir(self, tag: str | None = None) -> Path:
@@ -91,11 +95,14 @@ class Experiment:
         seconds: float = 0.0,
         split: str = "test",
         backend: str | None = None,
+        example: str | None = None,
     ) -> None:
+        """Add a result row; ``example`` defaults to the script's own (a multi-task model may
+        report the task of another example, e.g. the tempo head of the beat tracker)."""
         self.rows.append(
             Result(
                 self.args.part,
-                self.args.example,
+                example or self.args.example,
                 model,
                 role,
                 metric,

@@ -26,6 +26,7 @@ __all__ = [
     "set_seed",
     "run_dir",
     "compile_classifier",
+    "compile_beat_tracker",
     "SpectrogramImages",
     "AudioExamples",
     "log_audio",
@@ -102,6 +103,24 @@ def compile_classifier(
         loss = keras.losses.SparseCategoricalCrossentropy()
         metrics = [keras.metrics.SparseCategoricalAccuracy(name="accuracy")]
     model.compile(optimizer=optimizers[optimizer](learning_rate), loss=loss, metrics=metrics)
+    return model
+
+
+def compile_beat_tracker(
+    model: keras.Model, learning_rate: float = 2e-3, tempo_weight: float = 0.5
+) -> keras.Model:
+    """Compile a multi-task beat model (outputs ``beats``, ``downbeats``, ``tempo``): binary
+    cross-entropy per frame for the events, categorical cross-entropy for the tempo
+    distribution, summed with the tempo loss weighted by ``tempo_weight``."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss={
+            "beats": keras.losses.BinaryCrossentropy(),
+            "downbeats": keras.losses.BinaryCrossentropy(),
+            "tempo": keras.losses.CategoricalCrossentropy(),
+        },
+        loss_weights={"beats": 1.0, "downbeats": 1.0, "tempo": tempo_weight},
+    )
     return model
 
 

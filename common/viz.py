@@ -24,6 +24,7 @@ __all__ = [
     "figure_to_png",
     "figure_to_rgb",
     "player",
+    "plot_activation",
 ]
 
 
@@ -273,3 +274,37 @@ def plot_saliency(
     )
     ax.set_xlabel("Time (s)")
     ax.set_ylabel("Mel band")
+
+
+def plot_activation(
+    ax,
+    activation: np.ndarray,
+    frame_rate: float,
+    reference: np.ndarray = (),
+    estimate: np.ndarray = (),
+    threshold: float | None = None,
+    label: str = "activation",
+    color: str = "C0",
+):
+    """An activation over time (one value a frame) under the annotated events (grey bars at the
+    top) and the detected ones (red ticks at the bottom), with a dashed threshold line."""
+    times = np.arange(len(activation)) / frame_rate
+    ax.plot(times, activation, color=color, linewidth=0.9, label=label)
+    for i, t in enumerate(np.asarray(reference)):
+        ax.axvline(
+            t,
+            ymin=0.85,
+            ymax=1.0,
+            color="0.35",
+            linewidth=1.2,
+            label="annotated" if i == 0 else None,
+        )
+    for i, t in enumerate(np.asarray(estimate)):
+        ax.axvline(
+            t, ymin=0.0, ymax=0.12, color="C3", linewidth=1.2, label="detected" if i == 0 else None
+        )
+    if threshold is not None:
+        ax.axhline(threshold, color="0.5", linewidth=0.6, linestyle="--")
+    ax.set_xlim(0, times[-1] if len(times) else 1)
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("Time (s)")

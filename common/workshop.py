@@ -51,7 +51,13 @@ PARTS = {
         ),
     ),
     2: Part("part2_similarity", "Similarity and representation learning"),
-    3: Part("part3_onsets_beats", "Onsets, beats, downbeats and tempo"),
+    3: Part(
+        "part3_onsets_beats",
+        "Onsets, beats, downbeats and tempo",
+        tuple(
+            Script(f"scripts/{name}.py") for name in ("novelty", "onsets", "beats", "tempo_stretch")
+        ),
+    ),
     4: Part("part4_separation_generation", "Source separation and generation"),
 }
 

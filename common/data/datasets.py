@@ -26,6 +26,7 @@ __all__ = [
     "DatasetFormatError",
     "DatasetNotFoundError",
     "load_tracks",
+    "load_ballroom",
     "load_gtzan",
     "load_magnatagatune",
     "load_mtg_jamendo",
@@ -134,12 +135,22 @@ def load_gtzan(data_home: str | os.PathLike | None = None, seed: int = 0) -> lis
                     "train" if fraction < 0.8 else "valid" if fraction < 0.9 else "test"
                 )
 
+    rhythm = _gtzan_rhythm_root(home, root)
     tracks = []
     for path, duration in readable:
         track_id = path.name.rsplit(".", 1)[0]
         if track_id not in splits:
             continue  # filtered out of the fault-filtered split (repetitions, distortions)
-        genre = GTZAN_FILE.match(path.name)["genre"]
+        match = GTZAN_FILE.match(path.name)
+        genre = match["genre"]
+        annotations, tempo = {}, None
+        if rhythm is not None:
+            stem = f"gtzan_{genre}_{match['number']}"
+            if (rhythm / "beats" / f"{stem}.beats").is_file():
+                annotations["beats"] = rhythm / "beats" / f"{stem}.beats"
+            bpm = rhythm / "tempo" / f"{stem}.bpm"
+            if bpm.is_file():
+                tempo = float(bpm.read_text().split()[0])
         tracks.append(
             Track(
                 track_id=track_id,
@@ -149,9 +160,104 @@ def load_gtzan(data_home: str | os.PathLike | None = None, seed: int = 0) -> lis
                 split=splits[track_id],
                 genre=genre,
                 tags=(genre,),
+                tempo=tempo,
                 duration=duration,
+                annotation_paths=annotations,
             )
         )
+    return tracks
+
+
+#: Beat, downbeat and tempo annotations of GTZAN (Marchand and Peeters' GTZAN-Rhythm, as
+#: packaged by mirdata): ``beats/gtzan_<genre>_<NNNNN>.beats`` and ``tempo/...bpm``.
+GTZAN_RHYTHM = "gtzan_tempo_beat-main"
+
+
+#: What to fetch when a dataset lacks a label that a companion download provides.
+LABEL_HINTS = {
+    ("gtzan", "beats"): (
+        "GTZAN's beats come from GTZAN-Rhythm: put "
+        "https://github.com/TempoBeatDownbeat/gtzan_tempo_beat (unpacked as "
+        f"{GTZAN_RHYTHM}/) beside the genres folder, as mirdata's gtzan_genre download does."
+    ),
+}
+
+
+def _gtzan_rhythm_root(home: Path, root: Path) -> Path | None:
+    for candidate in (home, home / "gtzan_genre", root.parent, root.parent.parent):
+        if (candidate / GTZAN_RHYTHM / "beats").is_dir():
+            return candidate / GTZAN_RHYTHM
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Ballroom
+# ---------------------------------------------------------------------------------------------
+
+BALLROOM_FETCH = (
+    "mkdir -p {home} && cd {home} && curl -LO "
+    "http://mtg.upf.edu/ismir2004/contest/tempoContest/data1.tar.gz && tar xzf data1.tar.gz && "
+    "curl -L https://github.com/CPJKU/BallroomAnnotations/archive/refs/heads/master.tar.gz | tar xz"
+)
+
+
+def load_ballroom(data_home: str | os.PathLike | None = None, seed: int = 0) -> list[Track]:
+    """The Ballroom dataset (698 excerpts of 30 s, eight dances) with the beat and downbeat
+    annotations of Krebs, Böck and Widmer (2013).
+
+    Layout: ``<home>/ballroom/BallroomData/<Dance>/<name>.wav`` and
+    ``<home>/ballroom/BallroomAnnotations-master/<name>.beats`` (``time position`` lines).
+    Ballroom has no official split; a random one stratified by dance (80/10/10) is drawn from
+    ``seed``. Excerpts without an annotation file are left out.
+    """
+    home = Path(data_home).expanduser() if data_home else default_data_home()
+    root = next(
+        (c for c in (home / "ballroom", home / "Ballroom", home) if (c / "BallroomData").is_dir()),
+        None,
+    )
+    if root is None:
+        raise DatasetNotFoundError(
+            f"Ballroom was not found under {home} (looked for ballroom/BallroomData). Fetch it "
+            f"with:\n  {BALLROOM_FETCH.format(home=home / 'ballroom')}\nthen pass --data-home {home}."
+        )
+    notes = next(
+        (
+            root / name
+            for name in ("BallroomAnnotations-master", "BallroomAnnotations")
+            if (root / name).is_dir()
+        ),
+        None,
+    )
+    if notes is None:
+        raise DatasetNotFoundError(
+            f"{root} has the Ballroom audio but not its beat annotations (BallroomAnnotations-"
+            f"master/). Fetch them with:\n  cd {root} && curl -L https://github.com/CPJKU/"
+            "BallroomAnnotations/archive/refs/heads/master.tar.gz | tar xz"
+        )
+    by_dance: dict[str, list[Path]] = {}
+    for path in sorted((root / "BallroomData").glob("*/*.wav")):
+        if (notes / f"{path.stem}.beats").is_file():
+            by_dance.setdefault(path.parent.name, []).append(path)
+    if not by_dance:
+        raise DatasetNotFoundError(f"No annotated .wav files under {root / 'BallroomData'}.")
+    rng = np.random.default_rng(seed)
+    tracks = []
+    for dance, paths in sorted(by_dance.items()):
+        order = rng.permutation(len(paths))
+        for rank, i in enumerate(order):
+            fraction = rank / len(paths)
+            split = "train" if fraction < 0.8 else "valid" if fraction < 0.9 else "test"
+            tracks.append(
+                Track(
+                    track_id=paths[i].stem,
+                    audio_path=paths[i],
+                    dataset="ballroom",
+                    kind="music",
+                    split=split,
+                    genre=dance.lower(),
+                    annotation_paths={"beats": notes / f"{paths[i].stem}.beats"},
+                )
+            )
     return tracks
 
 
@@ -588,6 +694,10 @@ def _gtzan(size: str, data_home, seed) -> list[Track]:
     return load_gtzan(data_home, seed)
 
 
+def _ballroom(size: str, data_home, seed) -> list[Track]:
+    return load_ballroom(data_home, seed)
+
+
 def _mtg_jamendo(size: str, data_home, seed) -> list[Track]:
     return load_mtg_jamendo(data_home)
 
@@ -600,6 +710,7 @@ def _magnatagatune(size: str, data_home, seed) -> list[Track]:
 DATASETS: dict[str, Callable[..., list[Track]]] = {
     "synthetic": _synthetic,
     "gtzan": _gtzan,
+    "ballroom": _ballroom,
     "mtg_jamendo": _mtg_jamendo,
     "magnatagatune": _magnatagatune,
 }
@@ -613,7 +724,9 @@ def load_tracks(
 ) -> list[Track]:
     """All tracks of ``dataset`` (each with its ``split``).
 
-    Datasets: ``synthetic`` (the embedded corpus), ``gtzan`` (genre, see :func:`load_gtzan`),
+    Datasets: ``synthetic`` (the embedded corpus), ``gtzan`` (genre, and beats and tempo when
+    the GTZAN-Rhythm annotations are beside it, see :func:`load_gtzan`), ``ballroom`` (beats,
+    downbeats, see :func:`load_ballroom`),
     ``mtg_jamendo`` (the mood/theme tagging subset of MTG-Jamendo with its official split 0,
     see :func:`load_mtg_jamendo` for the other subsets and splits) and ``magnatagatune`` (the
     50 most frequent tags, folder-based split, see :func:`load_magnatagatune`).

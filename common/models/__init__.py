@@ -11,6 +11,7 @@ import os
 import keras
 
 from common import frontends  # noqa: F401  (registers the custom layers)
+from common.models import temporal  # noqa: F401  (registers PositiveDifference)
 from common.models.classifiers import logmel_cnn, mlp_classifier
 
 __all__ = ["load_model", "logmel_cnn", "mlp_classifier"]

@@ -1,0 +1,163 @@
+"""Onsets with networks: a bidirectional RNN, a causal RNN and a CNN, against SuperFlux.
+
+Part 3, example ``onsets``. Three networks read the multi-resolution spectrogram (80 mel bands,
+windows of 23, 46 and 93 ms, 100 frames per second) and output an onset probability per frame:
+
+* a **bidirectional GRU** (offline: each frame's answer depends on the whole clip), after Eyben
+  et al. (2010) and Böck et al. (2012);
+* the same recurrent network reading **forwards only** (online: no future frame is used, and
+  its peak picker does not wait for one either);
+* a **CNN** whose answer at a frame sees 110 ms around it (Schlüter and Böck, 2014), written fully
+  convolutional so a whole clip is one forward pass.
+
+Targets are the annotated onsets, widened to the neighbouring frames at 0.5. Each network's
+peak-picking threshold is chosen on the validation split. Scored with ``mir_eval.onset`` (50 ms
+window). Baselines in the same run, on the same test clips: SuperFlux with its threshold chosen on
+validation, and ``librosa.onset.onset_detect`` with its ``delta`` chosen on validation.
+
+    python part3_onsets_beats/scripts/onsets.py --size tiny --backend torch
+"""
+
+from __future__ import annotations
+
+import sys
+
+from common.cli import parse_args, script_parser
+
+EPOCHS = {"tiny": 2, "workshop": 40, "full": 60}
+CROP_SECONDS = 3.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(script_parser(__doc__, part=3, example="onsets"), argv)
+
+    from common import viz
+    from common.data.pipeline import CropDataset, FeatureCache, per_track
+    from common.data.rhythm import onset_targets
+    from common.detection import (
+        choose_threshold,
+        librosa_onset_detection,
+        peak_settings,
+        score_events,
+    )
+    from common.events import pick_peaks
+    from common.experiment import Experiment
+    from common.models.temporal import onset_cnn, onset_rnn
+    from common.novelty import FRAME_RATE, superflux
+    from common.sonify import with_clicks
+    from common.training import Stopwatch, fit, log_audio, log_figure, set_seed
+
+    experiment = Experiment(args)
+    splits = experiment.splits(kind="music", require="onsets")
+    spectrogram = FeatureCache("onset_spectrogram")
+    targets = per_track(onset_targets(spectrogram))
+    references = {s: [t.onsets for t in tracks] for s, tracks in splits.items()}
+    epochs = args.epochs or EPOCHS[args.size]
+    crop = int(CROP_SECONDS * FRAME_RATE)
+
+    def report(name, role, curves, kind, mode, seconds):
+        """Choose the threshold on validation, score on test, record; returns the threshold."""
+        settings = peak_settings(kind, mode)
+        threshold, valid_f = choose_threshold(
+            references["valid"], curves["valid"], FRAME_RATE, **settings
+        )
+        scores = score_events(references["test"], curves["test"], FRAME_RATE, threshold, **settings)
+        print(f"{name}: threshold {threshold:.2f} (validation F-measure {valid_f:.3f})")
+        for metric, value in scores.items():
+            experiment.record(name, role, metric.replace("_", "-"), value, seconds)
+        return threshold
+
+    # --- baselines --------------------------------------------------------------------------------
+    with Stopwatch() as watch:
+        novelty = {s: [superflux(spectrogram(t)) for t in splits[s]] for s in ("valid", "test")}
+    superflux_threshold = report(
+        "superflux", "baseline", novelty, "novelty", "offline", watch.seconds
+    )
+    with Stopwatch() as watch:
+        delta, by_window = librosa_onset_detection(splits)
+    print(f"librosa onset_detect: delta {delta} (chosen on validation)")
+    for metric, value in by_window[0.05].items():
+        experiment.record(
+            "librosa onset_detect", "baseline", metric.replace("_", "-"), value, watch.seconds
+        )
+
+    # --- the networks -----------------------------------------------------------------------------
+    networks = {
+        "birnn (offline)": (lambda: onset_rnn(bidirectional=True), "offline"),
+        "causal rnn (online)": (lambda: onset_rnn(units=48, bidirectional=False), "online"),
+        "cnn (offline)": (onset_cnn, "offline"),
+    }
+    train = CropDataset(
+        splits["train"],
+        spectrogram,
+        targets,
+        crop,
+        batch_size=16,
+        frame_targets=True,
+        seed=args.seed,
+    )
+    valid = CropDataset(
+        splits["valid"],
+        spectrogram,
+        targets,
+        crop,
+        random_crops=False,
+        shuffle=False,
+        frame_targets=True,
+    )
+    activations, thresholds = {}, {"superflux": superflux_threshold}
+    for name, (build, mode) in networks.items():
+        set_seed(args.seed)
+        model = build()
+        model.compile(optimizer="adam", loss="binary_crossentropy")
+        tag = name.split(" (")[0].replace(" ", "_")
+        with Stopwatch() as watch:
+            fit(
+                model,
+                train,
+                valid,
+                epochs=epochs,
+                log_dir=experiment.run_dir(tag),
+                patience=max(4, epochs // 4),
+                verbose=0,
+            )
+            curves = {
+                s: [model.predict(spectrogram(t)[None], verbose=0)[0, :, 0] for t in splits[s]]
+                for s in ("valid", "test")
+            }
+        print(f"{name}: {model.count_params():,} parameters, trained in {watch.seconds:.0f} s")
+        thresholds[name] = report(name, "model", curves, "network", mode, watch.seconds)
+        activations[name] = curves["test"]
+
+    # The three networks and SuperFlux on one test clip, and the BiRNN's onsets as clicks.
+    track, log_dir = splits["test"][0], experiment.run_dir("compare")
+    fig, axes = viz.new_figure(4, 1, figsize=(9, 7.5), sharex=True)
+    shown = {**activations, "superflux": novelty["test"]}
+    for ax, (name, curves) in zip(axes[:, 0], shown.items(), strict=True):
+        kind = "novelty" if name == "superflux" else "network"
+        mode = "online" if "online" in name else "offline"
+        threshold = thresholds[name]
+        found = pick_peaks(curves[0], FRAME_RATE, threshold, **peak_settings(kind, mode))
+        viz.plot_activation(ax, curves[0], FRAME_RATE, track.onsets, found, threshold, label=name)
+        ax.legend(loc="upper right", fontsize=7, ncol=3)
+    log_figure(log_dir, f"onset activations of {track.track_id}", fig)
+    found = pick_peaks(
+        activations["birnn (offline)"][0],
+        FRAME_RATE,
+        thresholds["birnn (offline)"],
+        **peak_settings("network", "offline"),
+    )
+    log_audio(
+        log_dir,
+        [with_clicks(track.audio(), found)],
+        [f"{track.track_id} with onsets"],
+        seconds=10.0,
+    )
+    print(
+        f"{len(found)} onsets detected by the BiRNN in {track.track_id}; {len(track.onsets)} annotated"
+    )
+    return experiment.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
