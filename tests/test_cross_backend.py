@@ -10,6 +10,7 @@ from common.cli import BACKENDS
 from common.crossbackend import predict_in_backend
 from common.frontends import SincFilterbank, TrainableSTFT
 from common.models import load_model, logmel_cnn, mlp_classifier
+from common.models.temporal import onset_rnn
 from common.training import compile_classifier, set_seed
 
 TOLERANCE = 1e-5  # float32 round-off between backends' kernels
@@ -41,11 +42,17 @@ def saved_models(tmp_path_factory, backend):
     heads = keras.layers.Dense(3, activation="softmax")(keras.layers.Concatenate()(branches))
     learned = compile_classifier(keras.Model(inputs, heads))
     learned.fit(waveforms, rng.integers(0, 3, 8), epochs=2, verbose=0)
+    # Part 3: a bidirectional GRU over frames, with the PositiveDifference layer.
+    spectrograms = rng.random((4, 40, 16, 3)).astype("float32")
+    rnn = onset_rnn(n_bins=16, units=8)
+    rnn.compile(optimizer="adam", loss="binary_crossentropy")
+    rnn.fit(spectrograms, rng.random((4, 40, 1)).astype("float32"), epochs=2, verbose=0)
     models = {}
     for name, model, inputs in (
         ("mlp", mlp, features[:8]),
         ("cnn", cnn, waveforms),
         ("learned front-ends", learned, waveforms),
+        ("onset rnn", rnn, spectrograms),
     ):
         path = folder / f"{name}-{backend}.keras"
         model.save(path)
@@ -54,7 +61,7 @@ def saved_models(tmp_path_factory, backend):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mlp", "cnn", "learned front-ends"])
+@pytest.mark.parametrize("name", ["mlp", "cnn", "learned front-ends", "onset rnn"])
 def test_identical_predictions_on_the_other_backends(saved_models, name, backend):
     path, inputs, expected = saved_models[name]
     for other in BACKENDS:
@@ -62,7 +69,7 @@ def test_identical_predictions_on_the_other_backends(saved_models, name, backend
             continue
         predicted = predict_in_backend(path, inputs, other)
         assert np.abs(predicted - expected).max() < TOLERANCE, f"{backend} -> {other}"
-        assert np.array_equal(predicted.argmax(1), expected.argmax(1))
+        assert np.array_equal(predicted.argmax(-1), expected.argmax(-1))
 
 
 def test_load_model_resolves_jit_compile_for_this_backend(saved_models, backend):

@@ -383,3 +383,71 @@ def test_magnatagatune_comma_separated_file_is_refused(tmp_path):
     (root / "annotations_final.csv").write_text("clip_id,guitar,mp3_path\n2,1,f/a.mp3\n")
     with pytest.raises(DatasetFormatError, match="starting with clip_id"):
         load_magnatagatune(tmp_path)
+
+
+# --- beat annotations: GTZAN-Rhythm and Ballroom ----------------------------------------------
+
+
+def test_gtzan_with_its_rhythm_annotations(tmp_path):
+    home = tmp_path / "gtzan_genre"  # mirdata's layout: genres/ and gtzan_tempo_beat-main/
+    make_gtzan(home, per_genre=3)
+    rhythm = home / "gtzan_tempo_beat-main"
+    (rhythm / "beats").mkdir(parents=True)
+    (rhythm / "tempo").mkdir()
+    for genre in GENRES:
+        for i in range(2):  # the third track of each genre has no annotation
+            stem = f"gtzan_{genre}_{i:05d}"
+            (rhythm / "beats" / f"{stem}.beats").write_text("0.25\t1\n0.75\t2\n1.25\t3\n1.75\t4\n")
+            (rhythm / "tempo" / f"{stem}.bpm").write_text("120.5\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the random-split warning
+        tracks = load_tracks("gtzan", data_home=tmp_path)
+    annotated = [t for t in tracks if t.has("beats")]
+    assert len(annotated) == 4 and len(tracks) == 6
+    track = next(t for t in annotated if t.track_id == "blues.00001")
+    assert track.tempo == 120.5
+    np.testing.assert_allclose(track.beats.times, [0.25, 0.75, 1.25, 1.75])
+    np.testing.assert_allclose(track.downbeats, [0.25])
+
+
+def make_ballroom(home, per_dance=11):
+    rng = np.random.default_rng(0)
+    root = home / "ballroom"
+    notes = root / "BallroomAnnotations-master"
+    notes.mkdir(parents=True)
+    for dance in ("ChaChaCha", "Waltz"):
+        (root / "BallroomData" / dance).mkdir(parents=True)
+        for i in range(per_dance):
+            name = f"Albums-{dance}-{i:02d}"
+            signal = 0.1 * rng.standard_normal(22050).astype(np.float32)
+            soundfile.write(root / "BallroomData" / dance / f"{name}.wav", signal, 22050)
+            if i < per_dance - 1:  # the last excerpt of each dance is not annotated
+                meter = 3 if dance == "Waltz" else 4
+                lines = "".join(f"{0.5 * b:.3f} {b % meter + 1}\n" for b in range(8))
+                (notes / f"{name}.beats").write_text(lines)
+    return root
+
+
+def test_ballroom_layout_split_and_annotations(tmp_path):
+    make_ballroom(tmp_path)
+    tracks = load_tracks("ballroom", data_home=tmp_path, seed=3)
+    assert len(tracks) == 20 and {t.genre for t in tracks} == {"chachacha", "waltz"}
+    splits = by_split(tracks)  # 80/10/10 within each dance of 10 annotated excerpts
+    assert [len(splits[s]) for s in ("train", "valid", "test")] == [16, 2, 2]
+    waltz = next(t for t in tracks if t.genre == "waltz")
+    assert waltz.dataset == "ballroom" and waltz.audio().shape == (22050,)
+    assert list(waltz.beats.positions[:4]) == [1, 2, 3, 1]
+    from common.data.rhythm import rhythm_of
+
+    rhythm = rhythm_of(waltz)
+    assert rhythm.beats_per_bar == 3 and rhythm.tempo == pytest.approx(120.0)
+    same = load_tracks("ballroom", data_home=tmp_path, seed=3)
+    assert [t.split for t in same] == [t.split for t in tracks]  # the split is reproducible
+
+
+def test_ballroom_missing_parts_name_the_fix(tmp_path):
+    with pytest.raises(DatasetNotFoundError, match="data1.tar.gz"):
+        load_tracks("ballroom", data_home=tmp_path)
+    (tmp_path / "ballroom" / "BallroomData").mkdir(parents=True)
+    with pytest.raises(DatasetNotFoundError, match="BallroomAnnotations"):
+        load_tracks("ballroom", data_home=tmp_path)

@@ -187,7 +187,9 @@ def test_beat_crops_line_up_with_the_annotations(tiny_corpus):
     np.testing.assert_array_equal(y["beats"][0, :, 0], expected)
     assert np.argmax(y["tempo"][0]) == round(rhythm.tempo)
     # Stretched crops: the tempo target moves with the stretch.
-    stretched = BeatCrops(tracks, features, crop=300, batch_size=4, stretch=(1.5, 1.5))
+    stretched = BeatCrops(
+        tracks, features, crop=300, batch_size=4, stretch=(1.5, 1.5), stretch_probability=1.0
+    )
     _, y = stretched[0]
     tempi = sorted(np.argmax(y["tempo"], axis=1))
     assert tempi == sorted(round(rhythm_of(t).tempo * 1.5) for t in tracks)

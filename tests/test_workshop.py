@@ -33,6 +33,7 @@ def workshop_run(tmp_path_factory, tiny_corpus, backend):
             "0",
             "1",
             "2",
+            "3",
             "--size",
             "tiny",
             "--logdir",
@@ -43,7 +44,7 @@ def workshop_run(tmp_path_factory, tiny_corpus, backend):
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=1500,
+        timeout=2400,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return logdir, done.stdout
@@ -109,6 +110,39 @@ def test_part1_tensorboard(workshop_run):
             genre_images |= set(tags(run / "images")["tensors"])
     assert {"test confusion matrix", "occlusion saliency"} <= genre_images
     assert any(name.startswith("first-layer filters") for name in genre_images)
+
+
+@pytest.mark.slow
+def test_part3_rows(workshop_run, backend):
+    logdir, output = workshop_run
+    rows = [r for r in load_results(logdir / "results.json") if r.part == 3]
+    examples = {"novelty", "onsets", "beats", "tempo", "tempo_stretch"}
+    assert {r.example for r in rows} == examples
+    for example in examples:  # every model stands next to a librosa baseline from the same run
+        assert {r.role for r in rows if r.example == example} == {"model", "baseline"}, example
+    assert all(r.backend == backend and r.split == "test" and 0 <= r.value <= 1 for r in rows)
+    metrics = {(r.example, r.model, r.metric) for r in rows}
+    for network in ("birnn (offline)", "causal rnn (online)", "cnn (offline)"):
+        assert ("onsets", network, "f-measure") in metrics
+    assert ("onsets", "librosa onset_detect", "f-measure") in metrics
+    assert ("novelty", "superflux", "f-measure (25 ms)") in metrics
+    for metric in ("f-measure", "cmlt", "amlt", "downbeat f-measure", "meter accuracy"):
+        assert ("beats", "tcn + dbn", metric) in metrics
+    assert ("beats", "librosa beat_track", "f-measure") in metrics
+    for model in ("tcn tempo head", "tcn beats + autocorrelation", "tcn + dbn"):
+        assert ("tempo", model, "acc2") in metrics
+    assert ("tempo", "librosa feature.tempo", "acc1") in metrics
+    assert (
+        "tempo_stretch",
+        "tcn + tempo stretch",
+        "tempo acc1 (outside training tempi)",
+    ) in metrics
+    assert "Part 3 took" in output
+    # What a learner looks at and listens to in TensorBoard.
+    (run,) = (logdir / "part3" / "beats").iterdir()
+    assert "beat and downbeat activations (test clips)" in tags(run / "images")["tensors"]
+    assert len(tags(run / "audio")["tensors"]) == 3
+    assert "epoch_tempo_loss" in tags(run / "validation")["tensors"]
 
 
 @pytest.mark.slow

@@ -66,9 +66,11 @@ class BeatCrops(keras.utils.PyDataset):
     """Batches of feature crops with beat, downbeat and tempo targets, optionally tempo-stretched.
 
     Each epoch visits every track once, in a new random order. With ``stretch=(low, high)``,
-    each crop is taken from the track's features played ``r`` times faster, ``r`` drawn
-    log-uniformly in ``[low, high]``: the beats move to ``t / r`` and the tempo becomes
-    ``r`` times the tempo, so the network meets tempi the corpus does not have.
+    a crop is taken, with probability ``stretch_probability``, from the track's features played
+    ``r`` times faster, ``r`` drawn log-uniformly in ``[low, high]``: the beats move to
+    ``t / r`` and the tempo becomes ``r`` times the tempo, so the network meets tempi the corpus
+    does not have. With a ``stretch_probability`` below 1, the other crops are left as they
+    are, so the music as recorded stays part of what the network hears.
 
     ``y`` is ``{"beats": (batch, crop, 1), "downbeats": (batch, crop, 1), "tempo": (batch,
     N_TEMPI)}``, the outputs of :func:`common.models.temporal.beat_tcn`.
@@ -81,6 +83,7 @@ class BeatCrops(keras.utils.PyDataset):
         crop: int,
         batch_size: int = 8,
         stretch: tuple[float, float] | None = None,
+        stretch_probability: float = 1.0,
         random_crops: bool = True,
         shuffle: bool = True,
         seed: int = 0,
@@ -91,7 +94,8 @@ class BeatCrops(keras.utils.PyDataset):
             raise ValueError("BeatCrops needs at least one track.")
         self.tracks, self.features = list(tracks), features
         self.crop, self.batch_size = int(crop), int(batch_size)
-        self.stretch, self.random_crops, self.shuffle = stretch, random_crops, shuffle
+        self.stretch, self.stretch_probability = stretch, stretch_probability
+        self.random_crops, self.shuffle = random_crops, shuffle
         self.seed, self.epoch = seed, 0
         self.rhythms = [rhythm_of(t) for t in self.tracks]
 
@@ -111,7 +115,7 @@ class BeatCrops(keras.utils.PyDataset):
         xs, beats, downbeats, tempi = [], [], [], []
         for i in chosen:
             x, rhythm, rate = np.asarray(self.features(self.tracks[i])), self.rhythms[i], 1.0
-            if self.stretch is not None:
+            if self.stretch is not None and rng.random() < self.stretch_probability:
                 rate = float(np.exp(rng.uniform(*np.log(self.stretch))))
                 x = stretch_frames(x, rate)
             spare = max(0, len(x) - self.crop)
