@@ -1,9 +1,10 @@
 """Rhythm features and novelty functions: where does something new start?
 
 Onset, beat and tempo models of Part 3 all read one input, :func:`onset_spectrogram`: log
-magnitudes on 80 mel bands at 100 frames per second, computed with three window lengths (23, 46
-and 93 ms at 22050 Hz) stacked as channels. Short windows locate attacks sharply in time; long
-windows separate the partials of low notes; a network gets both (Schlüter and Böck, 2014).
+magnitudes on 80 mel bands at 100 frames per second, computed with three window lengths (1024,
+2048 and 4096 samples: 46, 93 and 186 ms at 22050 Hz) stacked as channels. Short windows locate
+attacks sharply in time; long windows separate the partials of low notes; a network gets both
+(Schlüter and Böck, 2014).
 
 The classic detectors reduce a spectrogram to one **novelty function** (one value a frame), whose
 peaks are the onsets:
@@ -99,7 +100,7 @@ def normalise_novelty(novelty: np.ndarray) -> np.ndarray:
 
 def superflux(spectrogram: np.ndarray) -> np.ndarray:
     """SuperFlux novelty of an :func:`onset_spectrogram` ``(n_frames, n_mels, channels)``: the
-    46 ms channel, each band compared with the maximum of three neighbouring bands two frames
-    (20 ms) earlier, normalised to ``[0, 1]``."""
+    93 ms channel (2048 samples), each band compared with the maximum of three neighbouring
+    bands two frames (20 ms) earlier, normalised to ``[0, 1]``."""
     channel = spectrogram[..., 1] if spectrogram.ndim == 3 else spectrogram
     return normalise_novelty(spectral_flux(channel, lag=2, max_bins=3))

@@ -1,7 +1,7 @@
 """Onsets with networks: a bidirectional RNN, a causal RNN and a CNN, against SuperFlux.
 
 Part 3, example ``onsets``. Three networks read the multi-resolution spectrogram (80 mel bands,
-windows of 23, 46 and 93 ms, 100 frames per second) and output an onset probability per frame:
+windows of 46, 93 and 186 ms, 100 frames per second) and output an onset probability per frame:
 
 * a **bidirectional GRU** (offline: each frame's answer depends on the whole clip), after Eyben
   et al. (2010) and Böck et al. (2012);

@@ -117,13 +117,12 @@ def band_centres() -> np.ndarray:
     return edges[1:-1]
 
 
-def mel_axis(ax, label: bool = True) -> None:
+def mel_axis(ax, label: bool = True, ticks=(50, 200, 1000, 4000)) -> None:
     """Label a band-index axis in Hz."""
     centres = band_centres()
-    ticks = [50, 200, 1000, 4000]
     ax.set_yticks(
         [float(np.interp(np.log(f), np.log(centres), np.arange(N_MELS))) for f in ticks],
-        ["50", "200", "1k", "4k"],
+        [f"{f // 1000}k" if f >= 1000 else str(f) for f in ticks],
     )
     if label:
         ax.set_ylabel("Hz (mel scale)")
@@ -315,7 +314,8 @@ def novelty_figure(track, spectrogram, thresholds: dict) -> dict:
     t0, t1 = 0.0, track.duration
     fig, axes = viz.new_figure(3, 1, figsize=(11, 3.0), sharex=True, height_ratios=(1.1, 1, 1))
     show(axes[0, 0], spectrogram[frames(t0, t1), :, 1], t0)
-    mel_axis(axes[0, 0])
+    mel_axis(axes[0, 0], label=False, ticks=(100, 1000, 5000))
+    axes[0, 0].set_ylabel("Hz")
     axes[0, 0].set_xlabel("")
     axes[0, 0].set_title(
         f"{track.track_id}, channel 1 ({window_ms(1):.0f} ms windows). Below: grey, annotated; "
@@ -958,6 +958,7 @@ def dbn_figures(track, n_frames: int) -> dict:
         "min_bpm": min_bpm,
         "max_bpm": max_bpm,
         "transition_lambda": lam_trans,
+        "floor": dbn._FLOOR,
         "observation_lambda": lam_obs,
         "meters": list(settings["beats_per_bar"]),
         "periods": [int(periods[0]), int(periods[-1])],
@@ -973,8 +974,8 @@ def dbn_figures(track, n_frames: int) -> dict:
         "beats": len(rhythm.beats),
         "seed": shown_seed,
         "draws": len(draws),
-        "draws_acc1": sum(d["acc1"] for d in draws),
-        "draws_acc2": sum(d["acc2"] for d in draws),
+        "draws_acc1": int(sum(d["acc1"] for d in draws)),
+        "draws_acc2": int(sum(d["acc2"] for d in draws)),
         "draws_meter": sum(d["meter"] == int(track.meter[0]) for d in draws),
         "draws_dbn_f": float(np.mean([d["dbn_f"] for d in draws])),
         "draws_picking_f": float(np.mean([d["picking_f"] for d in draws])),
