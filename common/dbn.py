@@ -11,9 +11,11 @@ of that pointer given the network's activations is found by the Viterbi algorith
 * **Transitions.** The pointer advances one position per frame. Only when a beat ends may the
   period change, to ``tau'`` with probability proportional to
   ``exp(-transition_lambda * |tau' / tau - 1|)``: tempo changes are rare and small.
-* **Observations.** The first ``1 / observation_lambda`` of each beat are *beat states*: there,
-  the network's beat activation is the likelihood (its downbeat activation on the first beat of
-  the bar); elsewhere, ``(1 - beat activation) / (observation_lambda - 1)``.
+* **Observations.** The first ``1 / observation_lambda`` of each beat are *beat states*. On the
+  first beat of the bar their likelihood is the network's downbeat activation; on the other
+  beats, the beat activation minus the downbeat activation (a beat that is not a downbeat);
+  when tracking beats only, the beat activation. Elsewhere it is
+  ``(1 - beat activation) / (observation_lambda - 1)``.
 
 Since the meters share no state, the best path also names the meter: 3/4 or 4/4. Nothing here
 is learned: the network supplies the evidence, the model supplies the musical knowledge that
