@@ -16,9 +16,10 @@ import math
 import sys
 from pathlib import Path
 
-# The small training run below uses Keras: choose its backend before anything imports it.
 from common.cli import select_backend
+from common.slide_figures import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, save_png, style_matplotlib
 
+# The small training run below uses Keras: choose its backend before anything imports it.
 BACKEND = select_backend("jax")
 
 import numpy as np  # noqa: E402
@@ -39,40 +40,11 @@ from common.data import by_split, load_corpus  # noqa: E402
 OUT = Path(__file__).resolve().parent / "figures"
 DPI = 150
 SR = DEFAULT_SAMPLE_RATE
-#: One colour per role, shared by every figure (matplotlib's "tab" palette).
-BLUE, ORANGE, GREEN, RED, PURPLE, GREY = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#7f7f7f",
-)
 STEM_COLOURS = {"drums": GREY, "bass": BLUE, "vocals": RED, "other": GREEN}
 
 
-def style_matplotlib() -> None:
-    """Font sizes for figures shown about 9 inches wide on a slide."""
-    import matplotlib
-
-    matplotlib.rcParams.update(
-        {
-            "font.size": 11,
-            "axes.titlesize": 11,
-            "axes.labelsize": 10,
-            "xtick.labelsize": 9,
-            "ytick.labelsize": 9,
-            "legend.fontsize": 9,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    )
-
-
 def save(fig, name: str) -> None:
-    """Write ``figures/<name>.png`` without a time stamp, so that builds are reproducible."""
-    fig.savefig(OUT / f"{name}.png", dpi=DPI, metadata={"Software": None})
-    print(f"  {name}.png")
+    save_png(fig, OUT, name, DPI)
 
 
 def first(tracks, genre: str, split: str = "train"):

@@ -16,15 +16,24 @@ without time stamps.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
 from pathlib import Path
 
-# Keras only runs small forward passes here; PyTorch starts them without compiling anything.
 from common.cli import select_backend
+from common.slide_figures import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    RED,
+    load_script,
+    save_png,
+    style_matplotlib,
+)
 
+# Keras only runs small forward passes here; PyTorch starts them without compiling anything.
 BACKEND = select_backend("torch")
 
 import numpy as np  # noqa: E402
@@ -43,47 +52,15 @@ HOP = 512
 N_FFT = 1024
 N_MELS = 64
 CROP = int(3.0 * SR / HOP) + 1  # the 3-second crops of the Part 1 scripts: 130 frames
-BLUE, ORANGE, GREEN, RED, PURPLE, GREY = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#7f7f7f",
-)
-
-
-def style_matplotlib() -> None:
-    """Font sizes for figures shown about 9 inches wide on a slide."""
-    import matplotlib
-
-    matplotlib.rcParams.update(
-        {
-            "font.size": 11,
-            "axes.titlesize": 11,
-            "axes.labelsize": 10,
-            "xtick.labelsize": 9,
-            "ytick.labelsize": 9,
-            "legend.fontsize": 9,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    )
 
 
 def save(fig, name: str) -> None:
-    """Write ``figures/<name>.png`` without a time stamp, so that builds are reproducible."""
-    fig.savefig(OUT / f"{name}.png", dpi=DPI, metadata={"Software": None})
-    print(f"  {name}.png")
+    save_png(fig, OUT, name, DPI)
 
 
 def script(name: str):
     """A Part 1 script as a module (its constants; ``main`` is not run)."""
-    path = PART / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"part1_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(PART / "scripts" / f"{name}.py", f"part1_{name}")
 
 
 def first(tracks, split: str, genre: str | None = None):

@@ -16,16 +16,26 @@ and says so in its title. Deterministic: fixed clips, fixed seeds, PNG files wit
 from __future__ import annotations
 
 import csv
-import importlib.util
 import inspect
 import json
 import re
 import sys
 from pathlib import Path
 
-# Keras only builds models here (to count their weights); PyTorch does so without compiling.
 from common.cli import select_backend
+from common.slide_figures import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PURPLE,
+    RED,
+    load_script,
+    save_png,
+    style_matplotlib,
+)
 
+# Keras only builds models here (to count their weights); PyTorch does so without compiling.
 BACKEND = select_backend("torch")
 
 import numpy as np  # noqa: E402
@@ -49,47 +59,15 @@ DPI = 150
 SR = DEFAULT_SAMPLE_RATE
 N_MELS = 80
 FMIN = 27.5
-BLUE, ORANGE, GREEN, RED, PURPLE, GREY = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#7f7f7f",
-)
-
-
-def style_matplotlib() -> None:
-    """Font sizes for figures shown about 9 inches wide on a slide."""
-    import matplotlib
-
-    matplotlib.rcParams.update(
-        {
-            "font.size": 11,
-            "axes.titlesize": 11,
-            "axes.labelsize": 10,
-            "xtick.labelsize": 9,
-            "ytick.labelsize": 9,
-            "legend.fontsize": 9,
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    )
 
 
 def save(fig, name: str) -> None:
-    """Write ``figures/<name>.png`` without a time stamp, so that builds are reproducible."""
-    fig.savefig(OUT / f"{name}.png", dpi=DPI, metadata={"Software": None})
-    print(f"  {name}.png")
+    save_png(fig, OUT, name, DPI)
 
 
 def script(name: str):
     """A Part 3 script as a module (its constants; ``main`` is not run)."""
-    path = PART / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"part3_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(PART / "scripts" / f"{name}.py", f"part3_{name}")
 
 
 def first(tracks, split: str, genre: str | None = None):

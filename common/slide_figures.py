@@ -1,0 +1,61 @@
+"""What the decks' ``figures.py`` share: a palette, font sizes for slides, reproducible PNG files,
+and a part's scripts read for their settings."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+__all__ = [
+    "BLUE",
+    "ORANGE",
+    "GREEN",
+    "RED",
+    "PURPLE",
+    "GREY",
+    "style_matplotlib",
+    "save_png",
+    "load_script",
+]
+
+#: One colour per role, shared by every figure (matplotlib's "tab" palette).
+BLUE, ORANGE, GREEN, RED, PURPLE, GREY = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#7f7f7f",
+)
+
+
+def style_matplotlib() -> None:
+    """Font sizes for figures shown about 9 inches wide on a slide."""
+    import matplotlib
+
+    matplotlib.rcParams.update(
+        {
+            "font.size": 11,
+            "axes.titlesize": 11,
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+
+
+def save_png(fig, folder: Path, name: str, dpi: int = 150) -> None:
+    """Write ``<folder>/<name>.png`` without a time stamp, so that builds are reproducible."""
+    fig.savefig(Path(folder) / f"{name}.png", dpi=dpi, metadata={"Software": None})
+    print(f"  {name}.png")
+
+
+def load_script(path: Path, name: str):
+    """A script as a module, to read its settings (its ``main`` is not run)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
