@@ -61,12 +61,21 @@ def harmonic_summation(
 # strength envelope (a spectral flux on a log-mel spectrogram, 512-sample hop).
 
 
-def librosa_onsets(signal: np.ndarray, sample_rate: int, delta: float = 0.07) -> np.ndarray:
+def librosa_onsets(
+    signal: np.ndarray,
+    sample_rate: int,
+    delta: float = 0.07,
+    envelope: np.ndarray | None = None,
+) -> np.ndarray:
     """Onset times (seconds) from ``librosa.onset.onset_detect``; ``delta`` is the threshold of
-    its peak picker above the local mean (librosa's default 0.07), to be chosen on validation."""
+    its peak picker above the local mean (librosa's default 0.07), to be chosen on validation.
+    ``envelope``, the clip's ``librosa.onset.onset_strength``, saves computing it again when
+    several ``delta`` values are tried on one clip (the detections are the same)."""
     import librosa
 
-    return librosa.onset.onset_detect(y=signal, sr=sample_rate, units="time", delta=delta)
+    return librosa.onset.onset_detect(
+        y=signal, sr=sample_rate, onset_envelope=envelope, units="time", delta=delta
+    )
 
 
 def librosa_beats(signal: np.ndarray, sample_rate: int) -> tuple[float, np.ndarray]:
