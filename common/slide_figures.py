@@ -4,6 +4,7 @@ and a part's scripts read for their settings."""
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "style_matplotlib",
     "save_png",
     "load_script",
+    "notebook_titles",
 ]
 
 #: One colour per role, shared by every figure (matplotlib's "tab" palette).
@@ -59,3 +61,19 @@ def load_script(path: Path, name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def notebook_titles(folder: Path) -> list[dict]:
+    """The notebooks of a part (``NN_name.py`` in ``folder``) with the title of each, from its
+    first heading without the "Part N · Notebook M:" prefix: ``[{"file": ..., "title": ...}]``."""
+    folder = Path(folder)
+    found = []
+    for path in sorted(folder.glob("[0-9][0-9]_*.py")) if folder.is_dir() else []:
+        title = path.stem
+        for line in path.read_text(encoding="utf-8").splitlines()[:40]:
+            match = re.match(r"#\s+#\s+(.*)", line)
+            if match:
+                title = re.sub(r"^Part \d+\s*·\s*Notebook \d+:\s*", "", match.group(1)).strip()
+                break
+        found.append({"file": path.with_suffix(".ipynb").name, "title": title})
+    return found

@@ -29,6 +29,7 @@ from common.slide_figures import (
     ORANGE,
     RED,
     load_script,
+    notebook_titles,
     save_png,
     style_matplotlib,
 )
@@ -1027,17 +1028,7 @@ def presets() -> dict:
 
 def notebooks() -> list[dict]:
     """The Part 1 notebooks present, with the title of each (from its first heading)."""
-    folder = PART / "notebooks"
-    found = []
-    for path in sorted(folder.glob("[0-9][0-9]_*.py")) if folder.is_dir() else []:
-        title = path.stem
-        for line in path.read_text(encoding="utf-8").splitlines()[:40]:
-            match = re.match(r"#\s+#\s+(.*)", line)
-            if match:
-                title = re.sub(r"^Part 1\s*·\s*Notebook \d+:\s*", "", match.group(1)).strip()
-                break
-        found.append({"file": path.with_suffix(".ipynb").name, "title": title})
-    return found
+    return notebook_titles(PART / "notebooks")
 
 
 def main() -> int:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import inspect
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from common.slide_figures import (
     PURPLE,
     RED,
     load_script,
+    notebook_titles,
     save_png,
     style_matplotlib,
 )
@@ -1049,17 +1049,7 @@ def beat_metrics_figure() -> dict:
 
 def notebooks() -> list[dict]:
     """The Part 3 notebooks present, with the title of each (from its first heading)."""
-    folder = PART / "notebooks"
-    found = []
-    for path in sorted(folder.glob("[0-9][0-9]_*.py")) if folder.is_dir() else []:
-        title = path.stem
-        for line in path.read_text(encoding="utf-8").splitlines()[:40]:
-            match = re.match(r"#\s+#\s+(.*)", line)
-            if match:
-                title = re.sub(r"^Part 3\s*·\s*Notebook \d+:\s*", "", match.group(1)).strip()
-                break
-        found.append({"file": path.with_suffix(".ipynb").name, "title": title})
-    return found
+    return notebook_titles(PART / "notebooks")
 
 
 def script_settings() -> dict:
