@@ -1,6 +1,7 @@
 # Deep learning for audio-based MIR with Keras 3: common tasks.
 #   make workshop   set up .venv, render the embedded corpus, run every part, print the results
 #   make test       run the test suite on JAX, TensorFlow and PyTorch
+#   make lab        open the notebooks in JupyterLab
 # Variables: SIZE=tiny|workshop|full  PARTS="0 1"  BACKEND=jax|tensorflow|torch  TORCH_INDEX=<url>
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -14,7 +15,7 @@ BACKEND ?= $(or $(KERAS_BACKEND),jax)
 # a GPU, which avoids downloading several GB of CUDA libraries.
 TORCH_INDEX ?=
 
-.PHONY: setup workshop test test-one lint format notebooks slides bench tensorboard clean
+.PHONY: setup workshop test test-one lint format lab notebooks slides bench tensorboard clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +30,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 setup: $(VENV)/.installed
 
 workshop: setup
-	KERAS_BACKEND=$(BACKEND) $(PY) -m common.workshop --size $(SIZE) --parts $(PARTS)
+	KERAS_BACKEND=$(BACKEND) $(PY) -m common.course.workshop --size $(SIZE) --parts $(PARTS)
 
 test: setup
 	@for backend in $(BACKENDS); do \
@@ -46,14 +47,17 @@ lint: setup
 format: setup
 	$(PY) -m ruff format .
 
+lab: setup
+	KERAS_BACKEND=$(BACKEND) $(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter 0,$(shell id -u)),--allow-root)
+
 notebooks: setup
-	KERAS_BACKEND=$(BACKEND) $(PY) -m common.notebooks --execute
+	KERAS_BACKEND=$(BACKEND) $(PY) -m common.course.notebooks --execute
 
 slides: setup
-	$(PY) -m common.slides
+	$(PY) -m common.course.slides
 
 bench: setup
-	$(PY) -m common.bench speed --update BENCHMARKS.md
+	$(PY) -m common.course.bench speed --update BENCHMARKS.md
 
 tensorboard: setup
 	$(PY) -m tensorboard.main --logdir runs

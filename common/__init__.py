@@ -1,4 +1,20 @@
-"""The course library: audio, features, data, models and training helpers shared by every part.
+"""The course library, shared by every part. Module map (and the part that teaches each):
+
+* :mod:`common.experiment`, :mod:`common.cli`: what a script touches first: arguments, backend,
+  splits, baselines and result rows (every part). :mod:`common.results`: result rows and
+  ``results.json``; :mod:`common.fileio`: atomic writes and locks.
+* :mod:`common.audio`: load and check audio, hand-crafted features, players and clicks (Part 0).
+* :mod:`common.data`: tracks, the embedded corpus, real datasets, feature cache, targets,
+  samplers and augmentation (Parts 0, 1 and 3).
+* :mod:`common.nn`: front-end layers, blocks, losses, training, TensorBoard, interpretation
+  (Part 0 notebook 03, Part 1; the losses serve Parts 2 and 4).
+* :mod:`common.models`: one module per model family, and a registry of every builder (Parts 0,
+  1 and 3).
+* :mod:`common.tasks`: scores, non-deep baselines and post-processing per task: classification,
+  pitch, rhythm (Parts 0, 1 and 3).
+* :mod:`common.viz`: figures and plots for notebooks, slides and TensorBoard (every part).
+* :mod:`common.course`: tooling that runs the course and is not taught (workshop, bench,
+  notebook and slide builds); the learner packages above never import it.
 
 Importing ``common`` never imports Keras, so a script can still choose its backend (with
 ``KERAS_BACKEND`` or ``common.cli``) after ``import common``.

@@ -1,4 +1,4 @@
-"""Command-line plumbing shared by every script: the backend, the data, the run folders.
+"""What a script or a notebook does first: the backend, the corpus size, the run folders.
 
 A script calls :func:`parse_args` **before** importing Keras, because the backend is fixed at
 the first ``import keras``::
@@ -6,19 +6,33 @@ the first ``import keras``::
     from common.cli import script_parser, parse_args
     args = parse_args(script_parser(__doc__, part=0, example="style_mlp"))
     import keras  # now on the backend chosen by --backend or KERAS_BACKEND
+
+A notebook calls :func:`start_notebook` in its first cell, with the script it accompanies, so
+that its settings (epochs per size, crop lengths) are the script's own::
+
+    from common.cli import start_notebook
+    notebook = start_notebook("genre")  # part1_classification/scripts/genre.py
+    epochs = notebook.epochs            # genre.EPOCHS at this corpus size
+
+Taught in Part 0 (notebook 03) and used by every script and notebook.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
-from common import runs_home
+from common import REPO_ROOT, runs_home
 
 BACKENDS = ("jax", "tensorflow", "torch")
 SIZES = ("tiny", "workshop", "full")
+#: Environment variable that gives notebooks their corpus size (the tests set ``tiny``).
+SIZE_VARIABLE = "MIR_COURSE_SIZE"
 
 
 class BackendError(RuntimeError):
@@ -47,11 +61,11 @@ def select_backend(name: str | None = None) -> str:
             )
     os.environ["KERAS_BACKEND"] = name
     if name == "tensorflow" and "keras" not in sys.modules:
-        from common.quiet import quiet_stderr
+        from common.nn.tensorboard import quiet_stderr
 
         with quiet_stderr():  # Keras imports TensorFlow, which prints C++ start-up messages
             import keras  # noqa: F401
-        from common.training import tensorflow
+        from common.nn.tensorboard import tensorflow
 
         tensorflow()  # probes the devices now, quietly, rather than at the first operation
     return name
@@ -115,3 +129,60 @@ def parse_args(
     if args.results is None:
         args.results = args.logdir / "results.json"
     return args
+
+
+def load_script(script: str | os.PathLike) -> ModuleType:
+    """A script of the course as a module, to read its settings (its ``main`` is not run).
+
+    ``script`` is a path, or the name of a script in a part's ``scripts/`` folder (``"genre"``
+    for ``part1_classification/scripts/genre.py``).
+    """
+    path = Path(script)
+    if path.suffix != ".py":
+        found = sorted(REPO_ROOT.glob(f"part*/scripts/{script}.py"))
+        if len(found) != 1:
+            known = sorted(p.stem for p in REPO_ROOT.glob("part*/scripts/*.py"))
+            raise ValueError(f"No single script called {script!r}; the scripts are {known}.")
+        path = found[0]
+    spec = importlib.util.spec_from_file_location(f"script_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """What :func:`start_notebook` set up: the corpus size, the backend and the script."""
+
+    size: str
+    backend: str
+    script: ModuleType | None
+
+    @property
+    def epochs(self) -> int:
+        """The script's training epochs at this corpus size (its ``EPOCHS[size]``)."""
+        if self.script is None or not hasattr(self.script, "EPOCHS"):
+            raise AttributeError("This notebook's script has no EPOCHS: pass it to start_notebook.")
+        return self.script.EPOCHS[self.size]
+
+
+def start_notebook(script: str | None = None, backend: str = "jax") -> Notebook:
+    """The first cell of every notebook, before Keras is imported.
+
+    Reads the corpus size from ``$MIR_COURSE_SIZE`` (``workshop`` unless the tests ask for
+    ``tiny``), selects the backend (``$KERAS_BACKEND``, else ``backend``), sets up compact inline
+    figures, loads the settings of the accompanying ``script`` (see :func:`load_script`) and
+    prints what it chose.
+    """
+    size = os.environ.get(SIZE_VARIABLE, "workshop")
+    if size not in SIZES:
+        raise ValueError(f"{SIZE_VARIABLE}={size!r}: use one of {', '.join(SIZES)}.")
+    chosen = select_backend(os.environ.get("KERAS_BACKEND", backend))
+    import keras
+
+    from common.viz.figures import setup_notebook
+
+    setup_notebook()
+    module = load_script(script) if script is not None else None
+    print("Keras", keras.__version__, "on", chosen, "| corpus size:", size)
+    return Notebook(size, chosen, module)

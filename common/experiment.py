@@ -64,8 +64,16 @@ class Experiment:
                 + " (the embedded corpus, --dataset synthetic, has every label)."
             )
 
+    @property
+    def length_multiple(self) -> int | None:
+        """How :func:`common.nn.predict.predict_clips` groups whole clips of this dataset: by
+        exact length on the embedded corpus (all its clips have one length, so nothing is
+        padded), padded to multiples of 512 frames on a real dataset (a few shapes to compile
+        instead of one per length)."""
+        return None if self.args.dataset == "synthetic" else 512
+
     def run_dir(self, tag: str | None = None) -> Path:
-        from common.training import run_dir
+        from common.nn.training import run_dir
 
         return run_dir(self.args.logdir, self.args.part, self.args.example, tag)
 
@@ -73,9 +81,9 @@ class Experiment:
         """The clip baseline the examples share: an SVM on MFCC statistics, fitted on the
         training split; ``score(y_test, predictions)`` is recorded as ``metric`` on the test
         split. Returns the test predictions."""
-        from common.baselines import support_vector_machine
-        from common.data.pipeline import FeatureCache
-        from common.training import Stopwatch
+        from common.data.cache import FeatureCache
+        from common.nn.training import Stopwatch
+        from common.tasks.classification import support_vector_machine
 
         with Stopwatch() as watch:
             mfcc = FeatureCache("mfcc_statistics")

@@ -7,10 +7,27 @@ import numpy as np
 import pytest
 import soundfile
 
-from common import audio
-from common.audio import AudioError
+from common.audio.features import (
+    chroma,
+    compute_feature,
+    cqt,
+    frame_times,
+    hcqt,
+    logmel,
+    mfcc,
+    mfcc_statistics,
+    time_to_frames,
+)
+from common.audio.io import (
+    DEFAULT_SAMPLE_RATE,
+    AudioError,
+    audio_info,
+    check_audio,
+    load_audio,
+    write_audio,
+)
 
-SR = audio.DEFAULT_SAMPLE_RATE
+SR = DEFAULT_SAMPLE_RATE
 
 
 def tone(seconds=1.0, freq=440.0, sr=SR):
@@ -22,73 +39,73 @@ def test_load_mixes_channels_and_resamples(tmp_path):
     left, right = tone(1.0, 440, 44100), tone(1.0, 660, 44100)
     path = tmp_path / "stereo.wav"
     soundfile.write(path, np.stack([left, right], axis=1), 44100)
-    signal = audio.load_audio(path, sample_rate=SR)
+    signal = load_audio(path, sample_rate=SR)
     assert signal.dtype == np.float32 and signal.ndim == 1
     assert abs(len(signal) - SR) <= 1
-    native = audio.load_audio(path, sample_rate=None)
+    native = load_audio(path, sample_rate=None)
     np.testing.assert_allclose(native, (left + right) / 2, atol=1e-4)
-    assert audio.audio_info(path) == (44100, 1.0)
+    assert audio_info(path) == (44100, 1.0)
 
 
 def test_load_excerpt(tmp_path):
     path = tmp_path / "ramp.wav"
     ramp = np.linspace(-1, 1, SR * 2, dtype=np.float32)
     soundfile.write(path, ramp, SR, subtype="FLOAT")
-    part = audio.load_audio(path, offset=0.5, duration=0.25)
+    part = load_audio(path, offset=0.5, duration=0.25)
     np.testing.assert_allclose(part, ramp[SR // 2 : SR // 2 + SR // 4], atol=1e-6)
 
 
 def test_missing_file_names_the_fix(tmp_path):
     with pytest.raises(AudioError, match="No audio file"):
-        audio.load_audio(tmp_path / "nothing.flac")
+        load_audio(tmp_path / "nothing.flac")
     with pytest.raises(AudioError, match="python -m common.data.synthetic"):
-        audio.load_audio(tmp_path / "corpus-tiny" / "audio" / "x.flac")
+        load_audio(tmp_path / "corpus-tiny" / "audio" / "x.flac")
 
 
 def test_corrupt_file(tmp_path):
     path = tmp_path / "broken.flac"
     path.write_bytes(b"fLaC this is not really a flac file" * 10)
     with pytest.raises(AudioError, match="Could not decode"):
-        audio.load_audio(path)
+        load_audio(path)
     with pytest.raises(AudioError, match="Could not decode"):
-        audio.audio_info(path)
+        audio_info(path)
 
 
 def test_empty_and_too_short(tmp_path):
     empty = tmp_path / "empty.wav"
     soundfile.write(empty, np.zeros(0, dtype=np.float32), SR)
     with pytest.raises(AudioError, match="no audio samples"):
-        audio.load_audio(empty)
+        load_audio(empty)
     short = tmp_path / "short.wav"
     soundfile.write(short, tone(0.2), SR)
     with pytest.raises(AudioError, match="at least 1.00 s"):
-        audio.load_audio(short, min_duration=1.0)
+        load_audio(short, min_duration=1.0)
     with pytest.raises(AudioError, match="cannot start reading"):
-        audio.load_audio(short, offset=5.0)
+        load_audio(short, offset=5.0)
 
 
 def test_wrong_rate_and_bad_signals():
     with pytest.raises(AudioError, match="44100 Hz but 22050 Hz"):
-        audio.check_audio(tone(), 44100, expected_rate=SR)
+        check_audio(tone(), 44100, expected_rate=SR)
     with pytest.raises(AudioError, match="mono"):
-        audio.check_audio(np.zeros((2, 100)), SR)
+        check_audio(np.zeros((2, 100)), SR)
     with pytest.raises(AudioError, match="NaN"):
-        audio.check_audio(np.array([0.0, np.nan]), SR)
+        check_audio(np.array([0.0, np.nan]), SR)
     with pytest.raises(ValueError, match="Unknown feature"):
-        audio.compute_feature("wavelets", tone())
+        compute_feature("wavelets", tone())
 
 
 def test_write_audio_refuses_to_clip(tmp_path):
     with pytest.raises(AudioError, match="clip"):
-        audio.write_audio(tmp_path / "loud.flac", tone() * 3, SR)
-    path = audio.write_audio(tmp_path / "ok.flac", tone(), SR)
+        write_audio(tmp_path / "loud.flac", tone() * 3, SR)
+    path = write_audio(tmp_path / "ok.flac", tone(), SR)
     assert not list(tmp_path.glob(".*tmp*")), "temporary files left behind"
-    np.testing.assert_allclose(audio.load_audio(path), tone(), atol=1 / 32768)
+    np.testing.assert_allclose(load_audio(path), tone(), atol=1 / 32768)
 
 
 def test_logmel_matches_librosa_reference():
     y = tone(2.0) + 0.01 * np.random.default_rng(0).standard_normal(2 * SR).astype(np.float32)
-    ours = audio.logmel(y, n_fft=1024, hop_length=512, n_mels=64)
+    ours = logmel(y, n_fft=1024, hop_length=512, n_mels=64)
     ref = librosa.power_to_db(
         librosa.feature.melspectrogram(
             y=y,
@@ -112,34 +129,34 @@ def test_logmel_matches_librosa_reference():
 
 
 def test_cqt_puts_a_tone_on_its_semitone():
-    a4 = audio.cqt(tone(1.0, 440.0))
+    a4 = cqt(tone(1.0, 440.0))
     assert a4.shape[1] == 84
     assert a4.mean(0).argmax() == 69 - 24  # MIDI 69 (A4), bins start at MIDI 24 (C1)
 
 
 def test_hcqt_channels_are_harmonics():
     y = tone(1.0, 220.0)
-    h = audio.hcqt(y, harmonics=(1, 2, 3), bins_per_semitone=1, n_octaves=5)
+    h = hcqt(y, harmonics=(1, 2, 3), bins_per_semitone=1, n_octaves=5)
     assert h.shape[1:] == (60, 3)
     # Channel 0 starts at fmin, channel 1 an octave higher: the tone (MIDI 57) moves 12 bins.
     assert h[..., 0].mean(0).argmax() == 57 - 24
     assert h[..., 1].mean(0).argmax() == 57 - 24 - 12
     with pytest.raises(ValueError, match="Nyquist"):
-        audio.hcqt(y, harmonics=(1, 8), n_octaves=7)
+        hcqt(y, harmonics=(1, 8), n_octaves=7)
 
 
 def test_chroma_mfcc_and_statistics_shapes():
     y = tone(1.0, 261.63)  # C4
-    chroma = audio.chroma(y)
-    assert chroma.shape[1] == 12 and chroma.mean(0).argmax() == 0
-    coefficients = audio.mfcc(y, n_mfcc=13)
+    pitch_classes = chroma(y)
+    assert pitch_classes.shape[1] == 12 and pitch_classes.mean(0).argmax() == 0
+    coefficients = mfcc(y, n_mfcc=13)
     ref = librosa.feature.mfcc(y=y, sr=SR, n_mfcc=13, n_fft=2048, hop_length=512, n_mels=128).T
     np.testing.assert_allclose(coefficients, ref, rtol=1e-5, atol=1e-3)
-    stats = audio.mfcc_statistics(y, n_mfcc=13)
+    stats = mfcc_statistics(y, n_mfcc=13)
     assert stats.shape == (52,)
     np.testing.assert_allclose(stats[:13], ref.mean(0), rtol=1e-4, atol=1e-3)
 
 
 def test_frame_time_round_trip():
-    times = audio.frame_times(100, SR, 512)
-    assert np.array_equal(audio.time_to_frames(times, SR, 512), np.arange(100))
+    times = frame_times(100, SR, 512)
+    assert np.array_equal(time_to_frames(times, SR, 512), np.arange(100))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from common import bench
+from common.course import bench
 
 
 def test_sections_are_replaced_in_place(tmp_path):
@@ -17,12 +17,13 @@ def test_sections_are_replaced_in_place(tmp_path):
     assert text.index("second") < text.index("table")
 
 
-def test_speed_worker_measures_both_models(backend):
-    figures = bench.speed_worker(n_steps=2)
+def test_speed_worker_times_registry_examples(backend):
+    figures = bench.speed_worker(n_steps=2, names=["mlp_classifier", "beat_tcn"])
     assert figures["backend"] == backend
-    for name in ("mlp", "logmel_cnn"):
+    for name in ("mlp_classifier", "beat_tcn"):
         assert figures[name]["train_ms"] > 0 and figures[name]["predict_ms"] > 0
         assert figures[name]["parameters"] > 1000
+    assert figures["beat_tcn"]["input"] == [800, 80, 3]
 
 
 def test_machine_line_names_the_libraries():

@@ -7,73 +7,60 @@ import numpy as np
 import pytest
 
 from common.cli import BACKENDS
-from common.crossbackend import predict_in_backend
-from common.frontends import SincFilterbank, TrainableSTFT
-from common.models import load_model, logmel_cnn, mlp_classifier
-from common.models.temporal import onset_rnn
-from common.training import compile_classifier, set_seed
+from common.course.crossbackend import predict_many_in_backend
+from common.models import load_model
+from common.models.registry import EXAMPLES, builders, example_batch
+from common.nn.training import set_seed
 
 TOLERANCE = 1e-5  # float32 round-off between backends' kernels
 
 
 @pytest.fixture(scope="module")
 def saved_models(tmp_path_factory, backend):
-    """Train an MLP (with a standardisation layer) and a log-mel CNN (with the custom front-end)
-    for a few steps, and save them."""
-    set_seed(0)
-    rng = np.random.default_rng(0)
+    """Every example of the model registry, trained for one step on this backend (so weights and
+    batch-normalisation statistics leave their initial values), saved, and its predictions."""
     folder = tmp_path_factory.mktemp("models")
-    features = rng.normal(3.0, 2.0, (32, 20)).astype("float32")
-    mlp = mlp_classifier(4, features)
-    compile_classifier(mlp)
-    mlp.fit(features, rng.integers(0, 4, 32), epochs=2, verbose=0)
-    waveforms = 0.1 * rng.standard_normal((8, 16384)).astype("float32")
-    cnn = compile_classifier(logmel_cnn(3, 16384, n_mels=48, filters=(8, 16)))
-    cnn.fit(waveforms, rng.integers(0, 3, 8), epochs=2, verbose=0)
-    # The learnable front-ends of Part 1, side by side in one small model.
-    inputs = keras.Input((16384,))
-    branches = [
-        keras.layers.GlobalAveragePooling2D()(layer(inputs))
-        for layer in (
-            SincFilterbank(16, n_fft=512, hop_length=256),
-            TrainableSTFT(16, n_fft=512, hop_length=256),
-        )
-    ]
-    heads = keras.layers.Dense(3, activation="softmax")(keras.layers.Concatenate()(branches))
-    learned = compile_classifier(keras.Model(inputs, heads))
-    learned.fit(waveforms, rng.integers(0, 3, 8), epochs=2, verbose=0)
-    # Part 3: a bidirectional GRU over frames, with the PositiveDifference layer.
-    spectrograms = rng.random((4, 40, 16, 3)).astype("float32")
-    rnn = onset_rnn(n_bins=16, units=8)
-    rnn.compile(optimizer="adam", loss="binary_crossentropy")
-    rnn.fit(spectrograms, rng.random((4, 40, 1)).astype("float32"), epochs=2, verbose=0)
-    models = {}
-    for name, model, inputs in (
-        ("mlp", mlp, features[:8]),
-        ("cnn", cnn, waveforms),
-        ("learned front-ends", learned, waveforms),
-        ("onset rnn", rnn, spectrograms),
-    ):
-        path = folder / f"{name}-{backend}.keras"
+    saved = {}
+    for name, example in EXAMPLES.items():
+        set_seed(0)
+        rng = np.random.default_rng(0)
+        model = example.build()
+        x, y = example_batch(model, example, rng)
+        model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+        model.train_on_batch(x, y)
+        path = folder / f"{name.replace('[', '-').rstrip(']')}-{backend}.keras"
         model.save(path)
-        models[name] = (path, inputs, model.predict(inputs, verbose=0))
-    return models
+        inputs = x[:2]
+        expected = [np.asarray(o) for o in keras.tree.flatten(model.predict(inputs, verbose=0))]
+        saved[name] = (path, inputs, expected)
+    return saved
+
+
+def test_every_model_builder_has_an_example():
+    """A new builder in common.models is tested (and benchmarked) once it has an example."""
+    covered = {example.builder.__name__ for example in EXAMPLES.values()}
+    missing = sorted(set(builders()) - covered)
+    assert not missing, f"Add an Example to common/models/registry.py for {missing}."
+    assert {"beat_tcn", "deep_salience", "onset_cnn", "sample_cnn"} <= covered
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mlp", "cnn", "learned front-ends", "onset rnn"])
-def test_identical_predictions_on_the_other_backends(saved_models, name, backend):
-    path, inputs, expected = saved_models[name]
+def test_identical_predictions_on_the_other_backends(saved_models, backend):
+    names = list(saved_models)
+    jobs = [(saved_models[n][0], saved_models[n][1]) for n in names]
     for other in BACKENDS:
         if other == backend:
             continue
-        predicted = predict_in_backend(path, inputs, other)
-        assert np.abs(predicted - expected).max() < TOLERANCE, f"{backend} -> {other}"
-        assert np.array_equal(predicted.argmax(-1), expected.argmax(-1))
+        for name, outputs in zip(names, predict_many_in_backend(jobs, other), strict=True):
+            expected = saved_models[name][2]
+            assert len(outputs) == len(expected), name
+            for got, want in zip(outputs, expected, strict=True):
+                gap = np.abs(got - want).max()
+                assert gap < TOLERANCE, f"{name}: {backend} -> {other} differs by {gap:.2g}"
 
 
 def test_load_model_resolves_jit_compile_for_this_backend(saved_models, backend):
-    path, inputs, expected = saved_models["cnn"]
+    path, inputs, (expected,) = saved_models["logmel_cnn"]
     model = load_model(path)
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", jit_compile=True)
     model.optimizer.build(model.trainable_variables)  # as after training (no torch.compile run)

@@ -9,14 +9,11 @@ import pytest
 import soundfile
 
 from common.data import by_split
-from common.data.datasets import (
-    DatasetFormatError,
-    DatasetNotFoundError,
-    load_gtzan,
-    load_magnatagatune,
-    load_mtg_jamendo,
-    load_tracks,
-)
+from common.data.datasets import load_tracks
+from common.data.datasets.base import DatasetFormatError, DatasetNotFoundError
+from common.data.datasets.gtzan import load_gtzan
+from common.data.datasets.magnatagatune import load_magnatagatune
+from common.data.datasets.mtg_jamendo import load_mtg_jamendo
 
 GENRES = ("blues", "reggae")
 
@@ -437,7 +434,7 @@ def test_ballroom_layout_split_and_annotations(tmp_path):
     waltz = next(t for t in tracks if t.genre == "waltz")
     assert waltz.dataset == "ballroom" and waltz.audio().shape == (22050,)
     assert list(waltz.beats.positions[:4]) == [1, 2, 3, 1]
-    from common.data.rhythm import rhythm_of
+    from common.data.targets import rhythm_of
 
     rhythm = rhythm_of(waltz)
     assert rhythm.beats_per_bar == 3 and rhythm.tempo == pytest.approx(120.0)

@@ -6,8 +6,9 @@ import keras
 import numpy as np
 import pytest
 
-from common import audio
-from common.frontends import LogMelSpectrogram
+from common.audio.features import logmel
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.nn.frontends import LogMelSpectrogram
 
 #: Largest allowed difference from librosa, in dB. Keras draws its mel triangles linearly in mel,
 #: librosa linearly in Hz; the filter weights differ by up to 0.004 and the log-mel by ~0.05 dB.
@@ -15,10 +16,10 @@ TOLERANCE_DB = 0.1
 
 
 def test_matches_librosa_on_a_corpus_clip(tiny_corpus, backend):
-    clip = tiny_corpus.tracks(kind="music")[0].audio()[: 3 * audio.DEFAULT_SAMPLE_RATE]
+    clip = tiny_corpus.tracks(kind="music")[0].audio()[: 3 * DEFAULT_SAMPLE_RATE]
     layer = LogMelSpectrogram(n_fft=1024, hop_length=512, n_mels=96)
     ours = keras.ops.convert_to_numpy(layer(clip[None]))[0, ..., 0]
-    reference = audio.logmel(clip, n_fft=1024, hop_length=512, n_mels=96)
+    reference = logmel(clip, n_fft=1024, hop_length=512, n_mels=96)
     assert ours.shape == reference.shape == (1 + len(clip) // 512, 96)
     difference = np.abs(ours - reference)
     assert difference.max() < TOLERANCE_DB, f"{backend}: {difference.max():.3f} dB"

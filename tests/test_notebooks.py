@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from common.notebooks import execute, in_sync, sources
+from common.course.notebooks import execute, in_sync, sources
 
 NOTEBOOKS = sources()
 

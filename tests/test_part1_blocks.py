@@ -10,19 +10,21 @@ import numpy as np
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from common import audio
-from common.augment import Augment, mixup, spec_augment
+from common.audio.features import frame_times, logmel
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.data.augment import Augment, mixup, spec_augment
 from common.data.targets import N_PITCHES, PIANO_ROLL_LOW, pitch_roll, vocal_activity
 from common.experiment import clip_scores, crops_of
-from common.frontends import SincFilterbank, TrainableSTFT
-from common.interpret import occlusion_map
-from common.metrics import macro_pr_auc, macro_roc_auc, multipitch
 from common.models.salience import deep_salience
 from common.models.spectrogram import FILTER_SHAPES, frame_tagger, spectrogram_cnn
 from common.models.waveform import sample_cnn
-from common.training import set_seed
+from common.nn.frontends import SincFilterbank, TrainableSTFT
+from common.nn.interpret import occlusion_map
+from common.nn.training import set_seed
+from common.tasks.classification import macro_pr_auc, macro_roc_auc
+from common.tasks.pitch import multipitch
 
-SR = audio.DEFAULT_SAMPLE_RATE
+SR = DEFAULT_SAMPLE_RATE
 
 
 def numpy(x):
@@ -76,7 +78,7 @@ def tone_and_noise(seconds=2.0, freq=440.0):
 def test_trainable_stft_starts_as_the_log_mel_of_librosa():
     signal = tone_and_noise()
     ours = numpy(TrainableSTFT(64)(signal[None]))[0, ..., 0]
-    reference = audio.logmel(signal, n_mels=64)
+    reference = logmel(signal, n_mels=64)
     assert ours.shape == reference.shape
     assert np.abs(ours - reference).max() < 1e-2  # the same Hann window, padding and filters
 
@@ -196,12 +198,12 @@ def test_whole_clips_from_crops():
 def test_librosa_parity_of_the_frame_grid():
     # Frames of every feature and target are centred on i * hop / sr, as librosa's are.
     np.testing.assert_allclose(
-        audio.frame_times(5, SR, 512), librosa.frames_to_time(np.arange(5), sr=SR, hop_length=512)
+        frame_times(5, SR, 512), librosa.frames_to_time(np.arange(5), sr=SR, hop_length=512)
     )
 
 
 def test_harmonic_summation_finds_the_fundamental():
-    from common.baselines import harmonic_summation
+    from common.tasks.pitch import harmonic_summation
 
     harmonics = (0.5, 1, 2, 3, 4, 5)
     f0_bin = 30  # a note with partials n * f0, amplitude 1/n; semitone bins f_k = f_0 * 2^(k/12)
@@ -221,7 +223,7 @@ def test_harmonic_summation_finds_the_fundamental():
 
 
 def test_best_threshold_is_chosen_on_the_scores_it_is_given():
-    from common.metrics import balanced_accuracy, best_threshold, frame_f1
+    from common.tasks.classification import balanced_accuracy, best_threshold, frame_f1
 
     y = np.array([0, 0, 0, 0, 1, 1])
     scores = np.array([0.05, 0.1, 0.2, 0.3, 0.35, 0.9])  # every positive above 0.3
@@ -231,3 +233,26 @@ def test_best_threshold_is_chosen_on_the_scores_it_is_given():
     # Ties go to the candidate closest to 0.5: here every threshold in [0.3, 0.9) separates.
     y, scores = np.array([0, 1]), np.array([0.1, 0.95])
     assert best_threshold(y, scores, metric=frame_f1) == (0.5, 1.0)
+
+
+def test_named_parts_of_the_models():
+    """Code that looks inside a model uses these accessors, not layer names."""
+    from common.models.spectrogram import (
+        FILTER_SHAPES,
+        embedding_model,
+        front_convolutions,
+        front_model,
+        spectrogram_cnn,
+    )
+    from common.models.waveform import FRONTENDS, frontend_classifier, frontend_of
+
+    for shape in FILTER_SHAPES:
+        model = spectrogram_cnn((130, 64, 1), 8, filter_shape=shape, widths=(16, 32))
+        fronts = front_convolutions(model)
+        assert len(fronts) == (3 if shape == "musical" else 1)
+        assert sum(f.filters for f in fronts) == 16
+        assert front_model(model).output.shape[-1] == 16
+        assert embedding_model(model).output.shape == (None, 2 * 32)  # mean and max pooling
+    for frontend in FRONTENDS:
+        layer = frontend_of(frontend_classifier(frontend, 3**8, 4, n_bands=16))
+        assert isinstance(layer, keras.layers.Conv1D) == (frontend == "waveform")

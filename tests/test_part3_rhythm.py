@@ -8,22 +8,17 @@ import mir_eval
 import numpy as np
 import pytest
 
-from common.data.rhythm import BeatCrops, onset_targets, rhythm_of
-from common.dbn import track_bars
-from common.detection import choose_threshold, peak_settings, score_events
-from common.events import (
-    N_TEMPI,
-    autocorrelation_tempo,
-    event_targets,
-    pick_peaks,
-    stretch_frames,
-    tempo_from_distribution,
-    tempo_target,
-)
-from common.metrics import beat_scores, onset_scores, tempo_accuracy
+from common.audio.features import ONSET_FRAME_RATE, onset_spectrogram
+from common.audio.sonify import with_clicks
+from common.data.augment import stretch_frames
+from common.data.samplers import BeatCrops
+from common.data.targets import N_TEMPI, event_targets, onset_targets, rhythm_of, tempo_target
 from common.models.temporal import PositiveDifference, beat_tcn, onset_cnn, onset_rnn
-from common.novelty import FRAME_RATE, onset_spectrogram, spectral_flux, superflux
-from common.sonify import with_clicks
+from common.tasks.rhythm.dbn import track_bars
+from common.tasks.rhythm.metrics import beat_scores, onset_scores, tempo_accuracy
+from common.tasks.rhythm.novelty import spectral_flux, superflux
+from common.tasks.rhythm.peaks import choose_threshold, peak_settings, pick_peaks, score_events
+from common.tasks.rhythm.tempo import autocorrelation_tempo, tempo_from_distribution
 
 FPS = 100.0
 
@@ -46,7 +41,7 @@ def test_onset_spectrogram_shape_and_alignment():
     assert features.shape == (1 + len(signal) // 220, 80, 3)
     assert np.all(features >= 0)
     flux = superflux(features)
-    assert abs(np.argmax(flux) / FRAME_RATE - 1.0) < 0.03  # the flux peaks at the attack
+    assert abs(np.argmax(flux) / ONSET_FRAME_RATE - 1.0) < 0.03  # the flux peaks at the attack
 
 
 def test_spectral_flux_matches_librosa_onset_strength(rng):
@@ -172,7 +167,7 @@ def test_threshold_is_chosen_on_the_given_split():
 
 
 def test_beat_crops_line_up_with_the_annotations(tiny_corpus):
-    from common.data.pipeline import FeatureCache
+    from common.data.cache import FeatureCache
 
     tracks = tiny_corpus.tracks("train", "music")[:4]
     features = FeatureCache("onset_spectrogram")
@@ -183,7 +178,7 @@ def test_beat_crops_line_up_with_the_annotations(tiny_corpus):
     assert y["tempo"].shape == (2, N_TEMPI) and np.allclose(y["tempo"].sum(1), 1)
     rhythm = rhythm_of(tracks[0])
     start = (len(features(tracks[0])) - 300) // 2
-    expected = event_targets(rhythm.beats - start / FRAME_RATE, 300, FRAME_RATE)
+    expected = event_targets(rhythm.beats - start / ONSET_FRAME_RATE, 300, ONSET_FRAME_RATE)
     np.testing.assert_array_equal(y["beats"][0, :, 0], expected)
     assert np.argmax(y["tempo"][0]) == round(rhythm.tempo)
     # Stretched crops: the tempo target moves with the stretch.

@@ -8,14 +8,10 @@ import shutil
 import numpy as np
 import pytest
 
-from common.audio import logmel
-from common.data.pipeline import (
-    CropDataset,
-    FeatureCache,
-    class_targets,
-    multi_hot_targets,
-    split_tables,
-)
+from common.audio.features import logmel
+from common.data.cache import FeatureCache
+from common.data.samplers import CropDataset, Sampler, split_tables
+from common.data.targets import class_targets, multi_hot_targets
 from common.data.tracks import Track
 
 
@@ -110,3 +106,54 @@ def test_centred_crops_padding_and_frame_targets():
     assert x[1, 39, 0] == 40 and np.all(x[1, 40:] == 0)  # a short track is zero-padded
     with pytest.raises(ValueError, match="at least one track"):
         CropDataset([], frames, frames, crop=10)
+
+
+def test_cache_takes_the_feature_function(tmp_path, music):
+    by_name = FeatureCache("logmel", cache_dir=tmp_path, n_mels=40)
+    by_function = FeatureCache(logmel, cache_dir=tmp_path, n_mels=40)
+    assert by_function.folder == by_name.folder  # one cache, however the feature is named
+    np.testing.assert_array_equal(by_function(music[0]), by_name(music[0]))
+
+    def loudness(signal, sample_rate, frame=1024):  # a learner's own feature
+        return np.sqrt(np.mean(signal[: len(signal) // frame * frame].reshape(-1, frame) ** 2, 1))
+
+    own = FeatureCache(loudness, cache_dir=tmp_path, frame=2048)
+    assert own.folder.name.startswith("loudness-") and own(music[0]).ndim == 1
+    assert own.folder != FeatureCache(loudness, cache_dir=tmp_path, frame=512).folder
+    with pytest.raises(ValueError, match="feature function itself"):
+        FeatureCache("log-mel")
+
+
+def test_sampler_base_gives_order_seeds_windows_and_padding():
+    """A new sampler only says what one example is; the base does the rest, reproducibly."""
+    tracks = [Track(f"t{i}", "unused.flac") for i in range(5)]
+
+    class Indices(Sampler):  # each example: its crop of a ramp, and its track number
+        def example(self, i, rng):
+            ramp = np.arange(30 + 10 * i, dtype=np.float32)
+            return self.cut(ramp, self.window(len(ramp), rng)), i
+
+    train = Indices(tracks, crop=35, batch_size=2, seed=4)
+    assert len(train) == 3
+    epoch = [train[b] for b in range(len(train))]
+    assert sorted(np.concatenate([y for _, y in epoch])) == [0, 1, 2, 3, 4]  # each track once
+    again = Indices(tracks, crop=35, batch_size=2, seed=4)
+    for (x1, y1), b in zip(epoch, range(3), strict=True):
+        x2, y2 = again[b]
+        np.testing.assert_array_equal(x1, x2)
+        np.testing.assert_array_equal(y1, y2)
+    for x, y in epoch:  # a crop is a contiguous window; track 0 (30 frames) is zero-padded
+        for crop, i in zip(x, y, strict=True):
+            length = 30 + 10 * i
+            valid = crop[: min(35, length)]
+            assert np.all(np.diff(valid) == 1) and valid[-1] <= length - 1
+            assert np.all(crop[length:] == 0)
+    orders = [list(train.batch_indices(0)) + list(train.batch_indices(1))]
+    train.on_epoch_end()
+    orders.append(list(train.batch_indices(0)) + list(train.batch_indices(1)))
+    assert orders[0] != orders[1]  # a new order every epoch
+    fixed = Indices(tracks, crop=35, batch_size=5, shuffle=False, random_crops=False)
+    x, y = fixed[0]
+    assert list(y) == [0, 1, 2, 3, 4] and x[4, 0] == (70 - 35) // 2  # centred window
+    with pytest.raises(NotImplementedError, match="example"):
+        Sampler(tracks, crop=4)[0]

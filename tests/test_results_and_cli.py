@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -66,3 +67,18 @@ def test_script_parser_defaults(tmp_path, backend, capsys):
     with pytest.raises(SystemExit):
         cli.parse_args(parser, ["--size", "huge"])
     assert "invalid choice: 'huge'" in capsys.readouterr().err
+
+
+def test_notebooks_read_their_settings_from_the_script(monkeypatch):
+    from common.cli import load_script, start_notebook
+
+    genre = load_script("genre")
+    assert genre.EPOCHS["workshop"] > genre.EPOCHS["tiny"] and genre.CROP_SECONDS == 3.0
+    monkeypatch.setenv("MIR_COURSE_SIZE", "tiny")
+    notebook = start_notebook("genre", backend=os.environ.get("KERAS_BACKEND", "jax"))
+    assert notebook.size == "tiny" and notebook.epochs == genre.EPOCHS["tiny"]
+    with pytest.raises(ValueError, match="No single script"):
+        load_script("no_such_script")
+    monkeypatch.setenv("MIR_COURSE_SIZE", "huge")
+    with pytest.raises(ValueError, match="tiny, workshop, full"):
+        start_notebook()

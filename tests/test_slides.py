@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from common.slides import compile_deck, decks, make_figures, page_count
+from common.course.slides import compile_deck, decks, make_figures, page_count
 
 DECKS = decks()
 

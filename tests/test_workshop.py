@@ -28,7 +28,7 @@ def workshop_run(tmp_path_factory, tiny_corpus, backend):
         [
             sys.executable,
             "-m",
-            "common.workshop",
+            "common.course.workshop",
             "--parts",
             "0",
             "1",
@@ -167,7 +167,7 @@ def test_unknown_backend_and_size_are_refused():
         (["--size", "huge"], "invalid choice: 'huge'"),
     ):
         done = subprocess.run(
-            [sys.executable, "-m", "common.workshop", *arguments],
+            [sys.executable, "-m", "common.course.workshop", *arguments],
             cwd=REPO_ROOT,
             capture_output=True,
             text=True,

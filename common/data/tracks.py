@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common.audio import DEFAULT_SAMPLE_RATE, load_audio
+from common.audio.io import DEFAULT_SAMPLE_RATE, load_audio
 from common.data import annotations
 
 __all__ = ["Track", "Corpus", "MissingAnnotationError", "CorpusNotFoundError", "METADATA_FIELDS"]

@@ -1,4 +1,16 @@
-"""The course's models, one module per family.
+"""The course's models, one module per family; every builder returns a ``keras.Model``.
+
+* :mod:`.classifiers`: an MLP on clip features, and a CNN with log-mel inside the graph
+  (Parts 0 and 1).
+* :mod:`.spectrogram`: spectrogram CNNs with four filter shapes, and a frame tagger (Part 1).
+* :mod:`.waveform`: the sample-level CNN and the learnable front-ends (Part 1).
+* :mod:`.salience`: deep salience for multi-pitch estimation (Part 1).
+* :mod:`.temporal`: onset RNN and CNN, the multi-task beat TCN (Part 3).
+* :mod:`.registry`: every builder, found automatically, with one typical configuration each
+  (what the cross-backend test and the speed benchmark run).
+
+Embeddings (Part 2), U-Net, VAE, VQ, autoregressive and diffusion models (Part 4) get a module
+here when their parts arrive.
 
 Importing this package registers every custom layer of the course, so :func:`load_model` (or
 ``keras.saving.load_model``) can read any ``.keras`` file the course writes, on any backend.
@@ -10,11 +22,10 @@ import os
 
 import keras
 
-from common import frontends  # noqa: F401  (registers the custom layers)
 from common.models import temporal  # noqa: F401  (registers PositiveDifference)
-from common.models.classifiers import logmel_cnn, mlp_classifier
+from common.nn import frontends  # noqa: F401  (registers the custom layers)
 
-__all__ = ["load_model", "logmel_cnn", "mlp_classifier"]
+__all__ = ["load_model"]
 
 
 def load_model(path: str | os.PathLike, compile: bool = True) -> keras.Model:

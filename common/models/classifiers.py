@@ -6,9 +6,9 @@ import keras
 import numpy as np
 from keras import layers
 
-from common.audio import DEFAULT_SAMPLE_RATE
-from common.blocks import BN_MOMENTUM, conv2d_block, dense_block
-from common.frontends import LogMelSpectrogram
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.nn.blocks import BN_MOMENTUM, conv2d_block, dense_block
+from common.nn.frontends import LogMelSpectrogram
 
 __all__ = ["mlp_classifier", "logmel_cnn"]
 

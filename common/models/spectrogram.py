@@ -15,9 +15,17 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from common.blocks import BN_MOMENTUM, conv2d_block
+from common.nn.blocks import BN_MOMENTUM, conv2d_block
 
-__all__ = ["FILTER_SHAPES", "spectrogram_cnn", "frame_tagger"]
+__all__ = [
+    "FILTER_SHAPES",
+    "spectrogram_cnn",
+    "frame_tagger",
+    "front_convolutions",
+    "front_model",
+    "embedding_model",
+    "backbone_of",
+]
 
 FILTER_SHAPES = ("square", "temporal", "frequency", "musical")
 
@@ -112,3 +120,46 @@ def frame_tagger(
     )
     outputs = layers.Conv1D(n_outputs, 1, activation="sigmoid", name="outputs")(frames)
     return keras.Model(inputs, outputs, name=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Named parts of a trained spectrogram CNN. Code that looks inside a model goes through these,
+# so the names of its layers are a detail of this module.
+# ---------------------------------------------------------------------------------------------
+
+
+def front_convolutions(model: keras.Model) -> list[layers.Conv2D]:
+    """The first-layer convolutions of a :func:`spectrogram_cnn`: one, or three side by side for
+    the ``musical`` filter shape (timbre, rhythm, local)."""
+    found = [
+        layer
+        for layer in model.layers
+        if isinstance(layer, layers.Conv2D) and layer.name.startswith("front")
+    ]
+    if not found:
+        raise ValueError(f"{model.name} has no first-layer convolution of a spectrogram_cnn.")
+    return found
+
+
+def front_model(model: keras.Model) -> keras.Model:
+    """From the input of a :func:`spectrogram_cnn` to the feature maps of its first block
+    (after normalisation and ReLU; the concatenated branches for ``musical``)."""
+    names = {layer.name for layer in model.layers}
+    last = "front_concat" if "front_concat" in names else "front_relu"
+    return keras.Model(model.input, model.get_layer(last).output, name=f"{model.name}_front")
+
+
+def embedding_model(
+    model: keras.Model, embedding_layer: str = "embedding", name: str | None = None
+) -> keras.Model:
+    """From the input of a :func:`spectrogram_cnn` to its clip embedding (the pooled features
+    before the output layer): the network as a feature extractor."""
+    return keras.Model(
+        model.input, model.get_layer(embedding_layer).output, name=name or f"{model.name}_embedding"
+    )
+
+
+def backbone_of(model: keras.Model) -> keras.Model:
+    """The pre-trained backbone inside the model that ``train_backbone.py`` saves (log-mel of any
+    length to an embedding), to build a tagger on."""
+    return model.get_layer("backbone")

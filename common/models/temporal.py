@@ -1,6 +1,6 @@
 """Networks that answer once a frame: onset detectors and a multi-task beat tracker.
 
-Every model takes :func:`common.novelty.onset_spectrogram` features ``(batch, n_frames, 80, 3)``
+Every model takes :func:`common.audio.features.onset_spectrogram` features ``(batch, n_frames, 80, 3)``
 (80 mel bands, three window lengths as channels) of any length, and returns one sigmoid
 activation per frame ``(batch, n_frames, 1)``; peak picking or a DBN turns activations into times.
 
@@ -18,8 +18,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from common.blocks import BN_MOMENTUM, conv2d_block, tcn_block
-from common.events import N_TEMPI
+from common.data.targets import N_TEMPI
+from common.nn.blocks import BN_MOMENTUM, conv2d_block, tcn_block
 
 __all__ = ["PositiveDifference", "onset_rnn", "onset_cnn", "beat_tcn", "receptive_field"]
 

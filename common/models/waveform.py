@@ -11,12 +11,12 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from common.audio import DEFAULT_SAMPLE_RATE
-from common.blocks import BN_MOMENTUM, conv1d_block
-from common.frontends import LogMelSpectrogram, SincFilterbank, TrainableSTFT
+from common.audio.io import DEFAULT_SAMPLE_RATE
 from common.models.spectrogram import spectrogram_cnn
+from common.nn.blocks import BN_MOMENTUM, conv1d_block
+from common.nn.frontends import LogMelSpectrogram, SincFilterbank, TrainableSTFT
 
-__all__ = ["FRONTENDS", "sample_cnn", "frontend_classifier"]
+__all__ = ["FRONTENDS", "sample_cnn", "frontend_classifier", "frontend_of"]
 
 FRONTENDS = ("waveform", "logmel", "sincnet", "stft")
 
@@ -57,8 +57,8 @@ def frontend_classifier(
     """A clip classifier on raw audio with the given front-end (one of :data:`FRONTENDS`).
 
     ``waveform`` is :func:`sample_cnn`; the others put a spectrogram layer (``logmel``:
-    :class:`~common.frontends.LogMelSpectrogram`, ``sincnet``:
-    :class:`~common.frontends.SincFilterbank`, ``stft``: :class:`~common.frontends.TrainableSTFT`),
+    :class:`~common.nn.frontends.LogMelSpectrogram`, ``sincnet``:
+    :class:`~common.nn.frontends.SincFilterbank`, ``stft``: :class:`~common.nn.frontends.TrainableSTFT`),
     all with ``n_bands`` bands and 23 ms hops, in front of the same
     :func:`~common.models.spectrogram.spectrogram_cnn`.
     """
@@ -78,3 +78,10 @@ def frontend_classifier(
     spectrogram = layers_by_name[frontend]()(inputs)
     body = spectrogram_cnn((None, n_bands, 1), n_outputs, output_activation, name="body")
     return keras.Model(inputs, body(spectrogram), name=name)
+
+
+def frontend_of(model: keras.Model) -> keras.layers.Layer:
+    """The front-end of a :func:`frontend_classifier`: the spectrogram layer (``logmel``,
+    ``sincnet``, ``stft``), or the first, strided convolution of the sample-level CNN."""
+    names = {layer.name for layer in model.layers}
+    return model.get_layer("frontend" if "frontend" in names else "stem")

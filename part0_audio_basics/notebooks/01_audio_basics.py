@@ -25,7 +25,7 @@
 # 6. **Chroma**: harmony with the octave folded away.
 # 7. **MFCCs** and the **clip-level MFCC statistics** that Part 0's first classifier uses.
 #
-# All features come from `common.audio`, the same functions the training scripts call, so
+# All features come from `common.audio.features`, the same functions the training scripts call, so
 # what you see here is exactly what the models see. Everything runs on a laptop CPU in less
 # than a minute.
 
@@ -41,10 +41,8 @@ import numpy as np
 import scipy.fft
 from IPython.display import display
 
-from common import viz
-from common.audio import (
+from common.audio.features import (
     CQT_FMIN,
-    DEFAULT_SAMPLE_RATE,
     chroma,
     cqt,
     frame_times,
@@ -52,13 +50,16 @@ from common.audio import (
     logmel,
     mfcc,
     mfcc_statistics,
-    resample,
     stft_magnitude_db,
 )
+from common.audio.io import DEFAULT_SAMPLE_RATE, resample
+from common.audio.sonify import player
 from common.data import load_corpus
 from common.data.synthetic.theory import key_pitch_classes, parse_key
+from common.viz.figures import setup_notebook
+from common.viz.plots import plot_spectrogram, plot_waveform
 
-viz.setup_notebook()  # compact inline figures, no progress-bar warnings
+setup_notebook()  # compact inline figures, no progress-bar warnings
 sr = DEFAULT_SAMPLE_RATE  # 22050 Hz: the sample rate of the corpus and of every feature
 print(f"Corpus size: {SIZE}; sample rate: {sr} Hz")
 
@@ -177,9 +178,9 @@ print(
 )
 
 print(f"\nA real {high_hz:.0f} Hz tone (sampled at 44100 Hz):")
-display(viz.player(sine(high_hz, 44100, seconds=0.75), 44100, normalize=False))
+display(player(sine(high_hz, 44100, seconds=0.75), 44100, normalize=False))
 print(f"The same formula sampled at {sr} Hz (what you hear is {folded_hz:.0f} Hz):")
-display(viz.player(asked, sr, normalize=False))
+display(player(asked, sr, normalize=False))
 
 # %% [markdown]
 # The second tone is clearly audible and much lower: the samples of a 15 kHz sine at 22050 Hz
@@ -218,7 +219,7 @@ ax.set(xlabel="Time (s)", ylabel="Frequency (kHz)", title="A linear sweep folds 
 ax.legend(loc="upper left", fontsize=8)
 plt.show()
 print(f"The sweep crosses Nyquist after {turn_s:.2f} s; from there on its pitch falls.")
-display(viz.player(sweep, sr, normalize=False))
+display(player(sweep, sr, normalize=False))
 
 # %% [markdown]
 # ### Resampling without aliasing
@@ -227,7 +228,7 @@ display(viz.player(sweep, sr, normalize=False))
 # Keeping every second sample (`x[::2]`) is *not* a safe way to do it: everything between
 # 11025 and 22050 Hz would fold down exactly as above. A proper resampler first removes the
 # content above the new Nyquist frequency with a low-pass filter, then decimates.
-# `common.audio.load_audio` does this for you (it calls `common.audio.resample`, which uses
+# `common.audio.io.load_audio` does this for you (it calls `common.audio.io.resample`, which uses
 # the high-quality *soxr* resampler). Let us check both methods on the sweep computed at
 # 44100 Hz, where 20 kHz is still below Nyquist.
 
@@ -245,7 +246,7 @@ for name, x in (("keep every second sample", naive), ("low-pass, then decimate",
     rms_db = 10 * np.log10(np.mean(x[after_turn] ** 2) + 1e-20)
     print(f"{name:>26}: level after {turn_s + 0.3:.1f} s = {rms_db:6.1f} dB")
 print("\nProperly resampled sweep (it rises, then fades out where it crosses Nyquist):")
-display(viz.player(proper, sr, normalize=False))
+display(player(proper, sr, normalize=False))
 
 # %% [markdown]
 # The properly resampled sweep rises and then simply vanishes: the content that did not fit
@@ -277,14 +278,14 @@ print(
     f"RMS level {20 * np.log10(rms):.1f} dBFS (decibels relative to full scale)"
 )
 print(f"{signal.nbytes / 1e6:.2f} MB in memory ({signal.itemsize} bytes per sample)")
-viz.player(signal, sr, seconds=5)
+player(signal, sr, seconds=5)
 
 # %%
 zoom_start, zoom_length = 1.0, 0.02  # seconds
 zoom = slice(int(zoom_start * sr), int((zoom_start + zoom_length) * sr))
 
 fig, axes = plt.subplots(2, 1, figsize=(10, 4.5))
-viz.plot_waveform(axes[0], signal, sr)
+plot_waveform(axes[0], signal, sr)
 axes[0].axvspan(zoom_start, zoom_start + zoom_length, color="C3", alpha=0.4)
 axes[0].set_title(f"The whole clip ({len(signal)} samples); the red band is magnified below")
 t_zoom = np.arange(zoom.start, zoom.stop) / sr
@@ -389,9 +390,9 @@ plt.show()
 # Repeating this for every frame gives the spectrogram. Here is the course function.
 #
 # > **The time-first convention.** librosa returns spectrograms as `(n_bins, n_frames)`,
-# > frequency first. Every feature function in `common.audio` returns the transpose,
+# > frequency first. Every feature function in `common.audio.features` returns the transpose,
 # > **`(n_frames, n_bins)`, time first**, because that is the layout Keras layers expect for
-# > sequences: `(batch, time steps, features)`. `common.viz.plot_spectrogram` transposes
+# > sequences: `(batch, time steps, features)`. `common.viz.plots.plot_spectrogram` transposes
 # > back so that time runs left to right. Frame `i` is centred on sample `i * hop_length`,
 # > so a clip of `n` samples gives `1 + n // hop_length` frames.
 
@@ -410,7 +411,7 @@ times = frame_times(len(stft_db), sr, hop)
 print(f"frame centres: {np.round(times[:4], 4)} ... {times[-1]:.3f} s")
 
 fig, ax = plt.subplots(figsize=(10, 3.5))
-viz.plot_spectrogram(ax, stft_db, sr, hop, kind="linear", colorbar=True)
+plot_spectrogram(ax, stft_db, sr, hop, kind="linear", colorbar=True)
 ax.set_title(f"STFT magnitude of {track.track_id} (n_fft={n_fft}, hop={hop})")
 plt.show()
 
@@ -444,7 +445,7 @@ for name, size in windows.items():
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
 for ax, (name, size) in zip(axes, windows.items(), strict=True):
     spec = stft_magnitude_db(signal[: 2 * sr], n_fft=size, hop_length=fine_hop)
-    viz.plot_spectrogram(ax, spec, sr, fine_hop, kind="linear")
+    plot_spectrogram(ax, spec, sr, fine_hop, kind="linear")
     ax.set_ylim(0, 4000)
     ax.set_title(
         f"{name} window: {size} samples = {1e3 * size / sr:.1f} ms, bins {sr / size:.1f} Hz apart"
@@ -466,9 +467,7 @@ fig, axes = plt.subplots(1, 2, figsize=(12, 3.2), sharey=True)
 for ax, (name, x) in zip(
     axes, (("every second sample", naive), ("resample()", proper)), strict=True
 ):
-    viz.plot_spectrogram(
-        ax, stft_magnitude_db(x, n_fft=1024, hop_length=256), sr, 256, kind="linear"
-    )
+    plot_spectrogram(ax, stft_magnitude_db(x, n_fft=1024, hop_length=256), sr, 256, kind="linear")
     ax.set_title(f"44.1 kHz sweep to {sr} Hz: {name}")
 plt.show()
 
@@ -541,12 +540,12 @@ print(
 )
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), sharey=True)
-mesh = viz.plot_spectrogram(
+mesh = plot_spectrogram(
     axes[0], mel_power, sr, 512, kind="mel", dynamic_range=float(mel_power.max())
 )
 fig.colorbar(mesh, ax=axes[0], label="Power (linear)")
 axes[0].set_title("Mel power, linear scale")
-viz.plot_spectrogram(axes[1], mel_db, sr, 512, kind="mel", colorbar=True)
+plot_spectrogram(axes[1], mel_db, sr, 512, kind="mel", colorbar=True)
 axes[1].set_title("Mel power in dB: logmel()")
 plt.show()
 
@@ -593,10 +592,10 @@ cqt_db = cqt(signal)
 print(f"cqt: shape {cqt_db.shape} (frames, bins)")
 first = int(4 * sr / hop)  # show the first four seconds
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.4))
-viz.plot_spectrogram(axes[0], stft_db[:first], sr, hop, kind="linear")
+plot_spectrogram(axes[0], stft_db[:first], sr, hop, kind="linear")
 axes[0].set_ylim(0, cqt_hz[-1])
 axes[0].set_title(f"STFT up to {cqt_hz[-1]:.0f} Hz: low notes squeezed at the bottom")
-viz.plot_spectrogram(axes[1], cqt_db[:first], sr, hop, kind="cqt")
+plot_spectrogram(axes[1], cqt_db[:first], sr, hop, kind="cqt")
 axes[1].set_title("CQT: one bin per semitone, one octave every 12 bins")
 plt.show()
 
@@ -626,7 +625,7 @@ f0 = 110.0
 note_t = np.arange(int(6.0 * sr)) / sr  # the lowest CQT octaves need a few seconds of signal
 note = sum(np.sin(2 * np.pi * k * f0 * note_t) / k for k in range(1, 11))
 note = fade(0.1 * note * np.exp(-0.5 * note_t), sr)
-display(viz.player(fade(note[: int(1.5 * sr)], sr), sr, normalize=False))
+display(player(fade(note[: int(1.5 * sr)], sr), sr, normalize=False))
 
 harmonics = (0.5, 1, 2, 3, 4, 5)
 bins_per_semitone = 3
@@ -711,7 +710,7 @@ print(
 )
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.2), gridspec_kw={"width_ratios": [3, 1]})
-viz.plot_spectrogram(axes[0], clip_chroma, sr, 512, kind="chroma", colorbar=True)
+plot_spectrogram(axes[0], clip_chroma, sr, 512, kind="chroma", colorbar=True)
 axes[0].set_title(f"Chromagram of {track.track_id}")
 colors = ["C3" if i == tonic_index else "C0" if in_key[i] else "0.7" for i in range(12)]
 axes[1].bar(pitch_classes, profile_12, color=colors)
@@ -802,7 +801,7 @@ seconds = 4
 resynthesis = librosa.feature.inverse.mfcc_to_audio(
     coefficients[: int(seconds * sr / 512) + 1].T, n_mels=128, sr=sr, n_fft=2048, hop_length=512
 )
-viz.player(resynthesis, sr, seconds=seconds)
+player(resynthesis, sr, seconds=seconds)
 
 # %% [markdown]
 # ## 8. One vector per clip: MFCC statistics
@@ -846,7 +845,7 @@ plt.show()
 # their standard deviations are not, and the symmetric log scale lets us see both groups.
 #
 # Do these 80 numbers carry information about style? Let us compute them for every training
-# clip (the Part 0 script does the same through `common.data.pipeline.FeatureCache`, which
+# clip (the Part 0 script does the same through `common.data.cache.FeatureCache`, which
 # also stores them on disk). To look at 80-dimensional points we standardise each dimension
 # and project onto the two directions of largest variance (principal component analysis).
 
@@ -893,7 +892,7 @@ plt.show()
 # * The **STFT** cuts the signal into windowed frames (`n_fft`, `hop_length`, Hann window).
 #   Frame length trades time resolution (`n_fft / sr` seconds) against frequency resolution
 #   (`sr / n_fft` Hz): you cannot have both.
-# * Every feature in `common.audio` is **time first**, `(n_frames, n_bins)`, the layout Keras
+# * Every feature in `common.audio.features` is **time first**, `(n_frames, n_bins)`, the layout Keras
 #   expects; frame `i` is centred at `i * hop_length / sr` seconds (`frame_times`).
 # * The **log-mel spectrogram** (mel filterbank, then dB) matches the ear's frequency and
 #   loudness scales and is the usual input of audio networks.

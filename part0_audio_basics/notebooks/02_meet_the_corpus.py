@@ -58,8 +58,10 @@ import soundfile
 from IPython.display import display
 from matplotlib.patches import Patch
 
-from common import REPO_ROOT, viz
-from common.audio import DEFAULT_SAMPLE_RATE, chroma, cqt, logmel
+from common import REPO_ROOT
+from common.audio.features import chroma, cqt, logmel
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.audio.sonify import player
 from common.data import MissingAnnotationError, Track, load_corpus
 from common.data.synthetic import STYLES
 from common.data.synthetic.generator import FAST_BPM, LOUD_DB, PRESETS, SLOW_BPM, SOFT_DB, moods
@@ -67,8 +69,10 @@ from common.data.synthetic.theory import (
     PITCH_CLASSES,  # C, Db, D ...: the corpus's spelling
     parse_key,
 )
+from common.viz.figures import setup_notebook
+from common.viz.plots import overlay_beats, overlay_notes, plot_spectrogram, plot_waveform
 
-viz.setup_notebook()  # compact inline figures, no progress-bar warnings
+setup_notebook()  # compact inline figures, no progress-bar warnings
 sr = DEFAULT_SAMPLE_RATE
 # The fields of a Track that hold labels (the others are file paths).
 LABEL_FIELDS = [f.name for f in dataclasses.fields(Track) if "path" not in f.name]
@@ -259,7 +263,7 @@ for genre in corpus.genres:
         f"{genre}: {example.track_id}, {example.tempo:.0f} BPM, {example.meter}, {example.key}, "
         f"{', '.join(example.instruments)}"
     )
-    display(viz.player(example.audio(duration=tour_seconds), sr, seconds=tour_seconds))
+    display(player(example.audio(duration=tour_seconds), sr, seconds=tour_seconds))
 
 # %% [markdown]
 # ## 4. Beats and downbeats
@@ -282,8 +286,8 @@ fig, axes = plt.subplots(2, 1, figsize=(11, 5.0))
 for ax, t in zip(axes, (showcase, waltz), strict=True):
     beats = t.beats
     visible = beats.times < shown
-    viz.plot_spectrogram(ax, logmel(t.audio(duration=shown)), sr, 512, kind="mel")
-    viz.overlay_beats(ax, beats.times[visible], beats.positions[visible])
+    plot_spectrogram(ax, logmel(t.audio(duration=shown)), sr, 512, kind="mel")
+    overlay_beats(ax, beats.times[visible], beats.positions[visible])
     ax.set_title(
         f"{t.track_id} ({t.meter}), first {shown:.0f} s. Whole clip: {len(beats.times)} beats, "
         f"{len(beats.downbeats)} downbeats, 60 / median beat interval = "
@@ -320,13 +324,13 @@ print(
 
 mix = showcase.audio()
 fig, ax = plt.subplots(figsize=(11, 3.8))
-viz.plot_spectrogram(ax, cqt(mix[: int(shown * sr)]), sr, 512, kind="cqt")
+plot_spectrogram(ax, cqt(mix[: int(shown * sr)]), sr, 512, kind="cqt")
 legend = []
 for stem, color in (("bass", "cyan"), ("vocals", "lime")):
     part = pitched.select(pitched.stems == stem)
     early = part.onsets < shown
     offsets = np.minimum(part.offsets[early], shown)
-    viz.overlay_notes(ax, part.onsets[early], offsets, part.pitches[early], color=color)
+    overlay_notes(ax, part.onsets[early], offsets, part.pitches[early], color=color)
     low, high = librosa.midi_to_note([part.pitches.min(), part.pitches.max()])
     label = f"{stem}: {len(part)} notes in the clip, {low} to {high}"
     legend.append(Patch(fill=False, edgecolor=color, label=label))
@@ -357,11 +361,11 @@ for name, stem in stems.items():
 stem_seconds = 2.0
 for name, stem in stems.items():
     print(name)
-    display(viz.player(stem, sr, seconds=stem_seconds))
+    display(player(stem, sr, seconds=stem_seconds))
 
 fig, axes = plt.subplots(5, 1, figsize=(10, 5), sharex=True, sharey=True)
 for ax, (name, x) in zip(axes, [("mix", mix), *stems.items()], strict=True):
-    viz.plot_waveform(ax, x, sr, color="C3" if name == "mix" else "C0")
+    plot_waveform(ax, x, sr, color="C3" if name == "mix" else "C0")
     ax.set_ylabel(name)
     ax.set_xlabel("")
 axes[-1].set_xlabel("Time (s)")
@@ -396,7 +400,7 @@ for start, end, label in chords:
 print(f"Over the clip, {sum(hits)} of the {3 * len(hits)} strongest bins are chord tones")
 
 fig, ax = plt.subplots(figsize=(11, 3.4))
-viz.plot_spectrogram(ax, clip_chroma, sr, 512, kind="chroma", colorbar=True)
+plot_spectrogram(ax, clip_chroma, sr, 512, kind="chroma", colorbar=True)
 for start, end, label in chords:
     ax.axvline(start, color="white", lw=1.5)
     ax.text((start + end) / 2, 1.02, label, transform=ax.get_xaxis_transform(), ha="center")
@@ -454,7 +458,7 @@ for t in (first, second):
 
 # %%
 a, b = first.audio(duration=2.0), second.audio(duration=2.0)
-viz.player(np.concatenate([a / np.abs(a).max(), b / np.abs(b).max()]), sr, seconds=4)
+player(np.concatenate([a / np.abs(a).max(), b / np.abs(b).max()]), sr, seconds=4)
 
 # %% [markdown]
 # In a chromagram, a change of tempo stretches time and a change of key rotates the pitch
@@ -476,7 +480,7 @@ fig = plt.figure(figsize=(12, 5.8))
 top, bottom = fig.subfigures(2, 1)
 axes = top.subplots(1, 2)
 for ax, t in zip(axes, (first, second), strict=True):
-    viz.plot_spectrogram(ax, chroma(t.audio(), sr), sr, 512, kind="chroma")
+    plot_spectrogram(ax, chroma(t.audio(), sr), sr, 512, kind="chroma")
     ax.set_title(f"{t.track_id}: {t.genre}, {t.tempo:.0f} BPM, {t.key}")
 axes = bottom.subplots(1, 2)
 axes[0].plot(PITCH_CLASSES, profiles[first.track_id], "o-", label=first.track_id)
@@ -542,9 +546,9 @@ except MissingAnnotationError as error:
     print(f"MissingAnnotationError: {error}")
 
 spoken = voice.audio(duration=4.0)
-display(viz.player(spoken, sr, seconds=2.0))
+display(player(spoken, sr, seconds=2.0))
 fig, ax = plt.subplots(figsize=(10, 2.8))
-viz.plot_spectrogram(ax, logmel(spoken), sr, 512, kind="mel", colorbar=True)
+plot_spectrogram(ax, logmel(spoken), sr, 512, kind="mel", colorbar=True)
 ax.set_title(f"Log-mel spectrogram of the first {len(spoken) / sr:.0f} s of {voice.track_id}")
 plt.show()
 
@@ -589,7 +593,9 @@ for one, other in (("train", "valid"), ("train", "test"), ("valid", "test")):
 # before the number, so we keep the styles whose names are a single word.
 
 # %%
-from common.data.datasets import DatasetNotFoundError, load_gtzan, load_tracks
+from common.data.datasets import load_tracks
+from common.data.datasets.base import DatasetNotFoundError
+from common.data.datasets.gtzan import load_gtzan
 
 workspace = tempfile.TemporaryDirectory(prefix="gtzan-stand-in-")
 stand_in = Path(workspace.name)

@@ -15,20 +15,16 @@
 # command line (it is what `make workshop` runs).
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process. To switch,
-# restart the kernel with another KERAS_BACKEND (or edit the default below). select_backend checks
-# the name and sets KERAS_BACKEND.
-from common.cli import select_backend
-
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
+notebook = start_notebook("train_style_mlp")
+SIZE = notebook.size
 
 import keras
 import numpy as np
-
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
 
 # %% [markdown]
 # ## 1. What a backend does
@@ -54,9 +50,13 @@ print(keras.ops.convert_to_numpy(y))
 # Splits are **by work**: no version (cover) of a test song is heard in training.
 
 # %%
-from common.baselines import logistic_regression
 from common.data import by_split, load_corpus
-from common.data.pipeline import FeatureCache, class_targets, split_tables
+from common.data.cache import FeatureCache
+from common.data.samplers import split_tables
+from common.data.targets import class_targets
+from common.tasks.classification import logistic_regression
+from common.viz.figures import new_figure
+from common.viz.plots import plot_confusion_matrix, plot_learning_curves
 
 corpus = load_corpus(SIZE)
 splits = by_split(corpus.tracks(kind="music"))
@@ -77,18 +77,18 @@ print("classes:", classes)
 # %%
 import inspect
 
-from common.models import mlp_classifier
+from common.models.classifiers import mlp_classifier
 
 print(inspect.getsource(mlp_classifier))
 
 # %% [markdown]
-# `common.training.set_seed` calls `keras.utils.set_random_seed` (Python, NumPy and backend
+# `common.nn.training.set_seed` calls `keras.utils.set_random_seed` (Python, NumPy and backend
 # seeds; the same seed then gives the same run on one backend). It also imports TensorFlow first
 # without its start-up messages: Keras uses TensorFlow on every backend to seed it and to write
 # TensorBoard files.
 
 # %%
-from common.training import set_seed
+from common.nn.training import set_seed
 
 set_seed(0)
 model = mlp_classifier(len(classes), training_features=x["train"], hidden=(128,), dropout=0.5)
@@ -110,21 +110,21 @@ model.compile(
 # %% [markdown]
 # ## 4. Training, watched by TensorBoard
 #
-# `common.training.fit` calls `model.fit` with a TensorBoard callback (loss and accuracy per
+# `common.nn.training.fit` calls `model.fit` with a TensorBoard callback (loss and accuracy per
 # epoch), a checkpoint of the best model on the validation split, and early stopping. Open
 # TensorBoard in a terminal with `tensorboard --logdir runs` (or `make tensorboard`) and look
 # for the run named below.
 
 # %%
 from common import runs_home
-from common.training import fit, run_dir
+from common.nn.training import fit, run_dir
 
 log_dir = run_dir(runs_home(), part=0, example="style_mlp_notebook")
 history = fit(
     model,
     (x["train"], y["train"]),
     (x["valid"], y["valid"]),
-    epochs=150,
+    epochs=notebook.epochs,  # train_style_mlp.py's epochs at this corpus size
     log_dir=log_dir,
     patience=30,
     batch_size=32,
@@ -134,15 +134,10 @@ print("TensorBoard run:", log_dir.relative_to(runs_home().parent))
 print(f"stopped after {len(history.history['loss'])} epochs")
 
 # %%
-from common import viz
 
-fig, axes = viz.new_figure(1, 2, figsize=(10, 3))
+fig, axes = new_figure(1, 2, figsize=(10, 3))
 for ax, metric in zip(axes[0], ("loss", "accuracy"), strict=True):
-    ax.plot(history.history[metric], label="train")
-    ax.plot(history.history[f"val_{metric}"], label="validation")
-    ax.set_xlabel("epoch")
-    ax.set_title(metric)
-    ax.legend()
+    plot_learning_curves(ax, history, metric, title=metric)
 fig
 
 # %% [markdown]
@@ -168,9 +163,9 @@ print(f"logistic regression     accuracy {baseline_accuracy:.3f}")
 # %%
 from sklearn.metrics import confusion_matrix
 
-fig, axes = viz.new_figure(figsize=(6, 5))
+fig, axes = new_figure(figsize=(6, 5))
 matrix = confusion_matrix(y["test"], probabilities.argmax(1), labels=range(len(classes)))
-viz.plot_confusion_matrix(axes[0, 0], matrix, classes)
+plot_confusion_matrix(axes[0, 0], matrix, classes)
 axes[0, 0].set_title("MLP, test split")
 fig
 
@@ -190,7 +185,7 @@ fig
 
 # %%
 from common.cli import BACKENDS
-from common.crossbackend import predict_in_backend
+from common.course.crossbackend import predict_in_backend
 
 path = log_dir / "style_mlp.keras"
 model.save(path)
@@ -220,7 +215,7 @@ for other in BACKENDS:
 import json
 import zipfile
 
-from common.crossbackend import jit_compile_when_loaded
+from common.course.crossbackend import jit_compile_when_loaded
 
 with zipfile.ZipFile(path) as archive:
     stored = json.loads(archive.read("config.json"))["compile_config"]["jit_compile"]

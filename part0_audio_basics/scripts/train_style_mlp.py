@@ -37,27 +37,21 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
     from sklearn.metrics import confusion_matrix
 
-    from common import viz
-    from common.audio import logmel
-    from common.baselines import logistic_regression
+    from common.audio.features import logmel
     from common.cli import BACKENDS
-    from common.crossbackend import predict_in_backend
+    from common.course.crossbackend import predict_in_backend
     from common.data import by_split
+    from common.data.cache import FeatureCache
     from common.data.datasets import load_tracks
-    from common.data.pipeline import FeatureCache, class_targets, split_tables
-    from common.models import mlp_classifier
+    from common.data.samplers import split_tables
+    from common.data.targets import class_targets
+    from common.models.classifiers import mlp_classifier
+    from common.nn.tensorboard import AudioExamples, SpectrogramImages, log_figure, log_text
+    from common.nn.training import Stopwatch, compile_classifier, fit, run_dir, set_seed
     from common.results import Result, format_table, save_results
-    from common.training import (
-        AudioExamples,
-        SpectrogramImages,
-        Stopwatch,
-        compile_classifier,
-        fit,
-        log_figure,
-        log_text,
-        run_dir,
-        set_seed,
-    )
+    from common.tasks.classification import logistic_regression
+    from common.viz.figures import new_figure
+    from common.viz.plots import plot_confusion_matrix
 
     set_seed(args.seed)
     epochs = args.epochs or EPOCHS[args.size]
@@ -138,20 +132,21 @@ def main(argv: list[str] | None = None) -> int:
             callbacks=callbacks,
             patience=max(10, epochs // 5),
             batch_size=32,
+            save=False,  # saved below, under its own name, for the cross-backend check
             verbose=0,
         )
         probabilities = model.predict(x["test"], verbose=0)
     accuracy = float(np.mean(probabilities.argmax(1) == y["test"]))
     record("mlp", "model", accuracy, watch.seconds)
 
-    fig, axes = viz.new_figure(figsize=(6, 5))
+    fig, axes = new_figure(figsize=(6, 5))
     matrix = confusion_matrix(y["test"], probabilities.argmax(1), labels=range(len(classes)))
-    viz.plot_confusion_matrix(axes[0, 0], matrix, classes)
+    plot_confusion_matrix(axes[0, 0], matrix, classes)
     log_figure(log_dir, "test confusion matrix", fig)
 
     model_path = log_dir / "style_mlp.keras"
     model.save(model_path)
-    print(f"Saved {model_path}")
+    print(f"Saved the trained model: {model_path} (load it with common.models.load_model)")
 
     # --- the same file on the other backends ----------------------------------------------------
     if args.check_backends:

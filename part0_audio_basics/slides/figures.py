@@ -4,7 +4,7 @@
 
 Writes PNG files (150 dpi) and ``facts.json`` (numbers quoted by the slides: corpus presets,
 styles, the tiny training run...) to ``part0_audio_basics/slides/figures/``, which is
-regenerated on every build (``python -m common.slides --parts 0``). Only the **tiny** corpus is
+regenerated on every build (``python -m common.course.slides --parts 0``). Only the **tiny** corpus is
 used, so the whole script runs in seconds; it is deterministic (fixed clips, fixed seeds, PNG
 files without time stamps).
 """
@@ -17,24 +17,33 @@ import sys
 from pathlib import Path
 
 from common.cli import select_backend
-from common.slide_figures import BLUE, GREEN, GREY, ORANGE, PURPLE, RED, save_png, style_matplotlib
+from common.course.slide_figures import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PURPLE,
+    RED,
+    save_png,
+    style_matplotlib,
+)
+from common.viz.figures import new_figure
+from common.viz.plots import (
+    overlay_beats,
+    overlay_notes,
+    plot_confusion_matrix,
+    plot_spectrogram,
+    plot_waveform,
+    prediction_grid,
+)
 
 # The small training run below uses Keras: choose its backend before anything imports it.
 BACKEND = select_backend("jax")
 
 import numpy as np  # noqa: E402
 
-from common import viz  # noqa: E402
-from common.audio import (  # noqa: E402
-    CQT_FMIN,
-    DEFAULT_SAMPLE_RATE,
-    chroma,
-    cqt,
-    hcqt,
-    logmel,
-    mfcc,
-    stft_magnitude_db,
-)
+from common.audio.features import CQT_FMIN, chroma, cqt, hcqt, logmel, mfcc, stft_magnitude_db  # noqa: E402
+from common.audio.io import DEFAULT_SAMPLE_RATE  # noqa: E402
 from common.data import by_split, load_corpus  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "figures"
@@ -63,7 +72,7 @@ def aliasing() -> None:
     high = fs - low
     t = np.linspace(0, 0.02, 4000)
     n = np.arange(0, int(0.02 * fs) + 1) / fs
-    fig, axes = viz.new_figure(figsize=(7, 2.5))
+    fig, axes = new_figure(figsize=(7, 2.5))
     ax = axes[0, 0]
     ax.plot(1e3 * t, np.cos(2 * np.pi * high * t), color=ORANGE, lw=0.9, alpha=0.8)
     ax.plot(1e3 * t, np.cos(2 * np.pi * low * t), color=BLUE, lw=1.8)
@@ -84,8 +93,8 @@ def aliasing() -> None:
 def waveform(track) -> None:
     """A whole clip, then 3 ms of it where the individual samples show."""
     signal = track.audio()
-    fig, axes = viz.new_figure(1, 2, figsize=(7, 2.4), width_ratios=(1.9, 1))
-    viz.plot_waveform(axes[0, 0], signal, SR, color=BLUE)
+    fig, axes = new_figure(1, 2, figsize=(7, 2.4), width_ratios=(1.9, 1))
+    plot_waveform(axes[0, 0], signal, SR, color=BLUE)
     axes[0, 0].set_title(f"{track.track_id}: {len(signal)} samples")
     start = int(2.0 * SR)
     part = signal[start : start + int(0.003 * SR)]
@@ -112,7 +121,7 @@ def framing(track) -> None:
     span = signal[start : start + n_fft + 3 * hop]
     t = 1e3 * np.arange(len(span)) / SR
     window = np.hanning(n_fft + 1)[:-1]  # periodic Hann, as in the STFT
-    fig, axes = viz.new_figure(1, 3, figsize=(11, 2.8), width_ratios=(1.3, 1, 1))
+    fig, axes = new_figure(1, 3, figsize=(11, 2.8), width_ratios=(1.3, 1, 1))
     ax = axes[0, 0]
     ax.plot(t, span / np.abs(span).max(), color=GREY, lw=0.5)
     for m, colour in enumerate((BLUE, ORANGE, GREEN, PURPLE)):
@@ -143,10 +152,10 @@ def tradeoff(track) -> None:
     """The same excerpt with short, medium and long windows (same hop)."""
     signal = track.audio(duration=3.0)
     hop = 128
-    fig, axes = viz.new_figure(1, 3, figsize=(11, 3.1), sharey=True)
+    fig, axes = new_figure(1, 3, figsize=(11, 3.1), sharey=True)
     for ax, n_fft in zip(axes[0], (256, 1024, 4096), strict=True):
         spec = stft_magnitude_db(signal, n_fft=n_fft, hop_length=hop)
-        viz.plot_spectrogram(ax, spec, SR, hop, kind="linear", dynamic_range=70)
+        plot_spectrogram(ax, spec, SR, hop, kind="linear", dynamic_range=70)
         ax.set_ylim(0, 4000)
         ax.set_title(f"N = {n_fft}: {1e3 * n_fft / SR:.0f} ms, bins {SR / n_fft:.0f} Hz apart")
         if ax is not axes[0, 0]:
@@ -164,7 +173,7 @@ def mel(track) -> None:
     import librosa
 
     signal = track.audio(duration=4.0)
-    fig, axes = viz.new_figure(1, 3, figsize=(11, 2.8), width_ratios=(1, 1.1, 1.1))
+    fig, axes = new_figure(1, 3, figsize=(11, 2.8), width_ratios=(1, 1.1, 1.1))
     ax = axes[0, 0]
     bank = librosa.filters.mel(sr=SR, n_fft=1024, n_mels=16, htk=True, norm=None, fmax=SR / 2)
     freqs = np.fft.rfftfreq(1024, 1 / SR)
@@ -176,12 +185,12 @@ def mel(track) -> None:
     features = logmel(signal)
     power = 10 ** (features / 10)
     ax = axes[0, 1]
-    mesh = viz.plot_spectrogram(ax, power / power.max(), SR, 512, kind="plain")
+    mesh = plot_spectrogram(ax, power / power.max(), SR, 512, kind="plain")
     mesh.set_clim(0, 0.05)  # even so, only the loudest few bands and moments show
     ax.set_ylabel("Mel band")
     ax.set_title("Mel power, linear scale")
     ax = axes[0, 2]
-    viz.plot_spectrogram(ax, features, SR, 512, kind="mel", colorbar=True)
+    plot_spectrogram(ax, features, SR, 512, kind="mel", colorbar=True)
     ax.set_title("Log-mel: 10 log10(max(S, 1e-10))")
     save(fig, "mel")
 
@@ -191,10 +200,10 @@ def cqt_notes(track) -> None:
     signal = track.audio()
     features = cqt(signal)
     notes = track.notes.pitched()
-    fig, axes = viz.new_figure(figsize=(11, 3.1))
+    fig, axes = new_figure(figsize=(11, 3.1))
     ax = axes[0, 0]
-    viz.plot_spectrogram(ax, features, SR, 512, kind="cqt", fmin=CQT_FMIN, dynamic_range=60)
-    viz.overlay_notes(ax, notes.onsets, notes.offsets, notes.pitches, color="cyan")
+    plot_spectrogram(ax, features, SR, 512, kind="cqt", fmin=CQT_FMIN, dynamic_range=60)
+    overlay_notes(ax, notes.onsets, notes.offsets, notes.pitches, color="cyan")
     ax.set_ylim(CQT_FMIN * 2 ** (12 / 12), CQT_FMIN * 2 ** (72 / 12))
     ax.set_title(f"CQT of {track.track_id} (84 bins from C1) with the score's notes")
     save(fig, "cqt")
@@ -218,7 +227,7 @@ def hcqt_alignment() -> dict:
     cube = hcqt(signal, harmonics=harmonics)  # (frames, bins, channels)
     frame = cube[cube.shape[0] // 2]  # (bins, channels)
     candidates = CQT_FMIN * 2 ** (np.arange(frame.shape[0]) / bins_per_octave)
-    fig, axes = viz.new_figure(1, 2, figsize=(11, 3.0), width_ratios=(1, 1.25))
+    fig, axes = new_figure(1, 2, figsize=(11, 3.0), width_ratios=(1, 1.25))
     ax = axes[0, 0]
     ax.plot(candidates, frame[:, 1], color=BLUE, lw=1.0)
     for h in range(1, 6):
@@ -256,9 +265,9 @@ def hcqt_alignment() -> dict:
 def chroma_and_mfcc(track) -> None:
     """Chroma with the score's chords written above; MFCCs of the same clip."""
     signal = track.audio()
-    fig, axes = viz.new_figure(1, 2, figsize=(11, 3.0))
+    fig, axes = new_figure(1, 2, figsize=(11, 3.0))
     ax = axes[0, 0]
-    viz.plot_spectrogram(ax, chroma(signal), SR, 512, kind="chroma")
+    plot_spectrogram(ax, chroma(signal), SR, 512, kind="chroma")
     for start, end, label in track.chords:
         ax.axvline(start, color="white", lw=0.8)
         ax.annotate(
@@ -274,7 +283,7 @@ def chroma_and_mfcc(track) -> None:
     coefficients = mfcc(signal)
     # Each coefficient standardised over time: otherwise the first two hide all the others.
     standard = (coefficients - coefficients.mean(0)) / (coefficients.std(0) + 1e-8)
-    mesh = viz.plot_spectrogram(ax, standard, SR, 512, kind="plain")
+    mesh = plot_spectrogram(ax, standard, SR, 512, kind="plain")
     mesh.set_clim(-2.5, 2.5)
     mesh.set_cmap("coolwarm")
     ax.set_yticks([0.5, 9.5, 19.5], ["0", "9", "19"])
@@ -285,11 +294,11 @@ def chroma_and_mfcc(track) -> None:
 
 def mfcc_statistics_map(corpus) -> dict:
     """The 80 numbers of a clip, and every tiny-corpus clip projected on two principal axes."""
-    from common.data.pipeline import FeatureCache
+    from common.data.cache import FeatureCache
 
     tracks = corpus.tracks(kind="music")
     table = FeatureCache("mfcc_statistics").table(tracks)
-    fig, axes = viz.new_figure(1, 2, figsize=(11, 3.2), width_ratios=(1.1, 1))
+    fig, axes = new_figure(1, 2, figsize=(11, 3.2), width_ratios=(1.1, 1))
     ax = axes[0, 0]
     vector = table[0]
     groups = ("mean", "std", "Δ mean", "Δ std")
@@ -330,12 +339,10 @@ def corpus_clip(track) -> dict:
     stems = {name: track.stem(name) for name in ("drums", "bass", "vocals", "other")}
     error = float(np.abs(sum(stems.values()) - mix).max())
     beats = track.beats
-    fig, axes = viz.new_figure(
-        5, 1, figsize=(11, 4.6), sharex=True, height_ratios=(3.2, 1, 1, 1, 1)
-    )
+    fig, axes = new_figure(5, 1, figsize=(11, 4.6), sharex=True, height_ratios=(3.2, 1, 1, 1, 1))
     ax = axes[0, 0]
-    viz.plot_spectrogram(ax, logmel(mix), SR, 512, kind="mel")
-    viz.overlay_beats(ax, beats.times, beats.positions)
+    plot_spectrogram(ax, logmel(mix), SR, 512, kind="mel")
+    overlay_beats(ax, beats.times, beats.positions)
     ax.set_xlabel("")
     ax.set_title(
         f"{track.track_id}: {track.genre}, {track.tempo:.0f} BPM, {track.meter}, {track.key}; "
@@ -366,9 +373,9 @@ def corpus_clip(track) -> dict:
 def style_thumbnails(corpus) -> None:
     """The first four seconds of one training clip per style, as log-mel spectrograms."""
     music = corpus.tracks(kind="music")
-    fig, axes = viz.new_figure(1, len(corpus.genres), figsize=(11, 1.7))
+    fig, axes = new_figure(1, len(corpus.genres), figsize=(11, 1.7))
     for ax, genre in zip(axes[0], corpus.genres, strict=True):
-        viz.plot_spectrogram(ax, logmel(first(music, genre).audio(duration=4.0)), kind="mel")
+        plot_spectrogram(ax, logmel(first(music, genre).audio(duration=4.0)), kind="mel")
         ax.set_title(genre, fontsize=10)
         ax.set_axis_off()
     save(fig, "styles")
@@ -425,7 +432,7 @@ def activations() -> None:
         "ReLU  max(0, z)": (np.maximum(z, 0), (z > 0).astype(float)),
         "GELU  z Φ(z)": (z * phi, phi + z * np.exp(-(z**2) / 2) / math.sqrt(2 * math.pi)),
     }
-    fig, axes = viz.new_figure(1, 4, figsize=(11, 2.3), sharey=True)
+    fig, axes = new_figure(1, 4, figsize=(11, 2.3), sharey=True)
     for ax, (name, (value, slope)) in zip(axes[0], functions.items(), strict=True):
         ax.axhline(0, color="black", lw=0.4)
         ax.axvline(0, color="black", lw=0.4)
@@ -442,7 +449,7 @@ def neuron() -> None:
     """A neuron: weighted sum of inputs plus a bias, through an activation."""
     from matplotlib.patches import Circle, FancyArrowPatch
 
-    fig, axes = viz.new_figure(figsize=(5.6, 2.8))
+    fig, axes = new_figure(figsize=(5.6, 2.8))
     ax = axes[0, 0]
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 5)
@@ -496,7 +503,7 @@ def backprop() -> dict:
         "dL_db": dz,
         "dL_dx": dz * w,
     }
-    fig, axes = viz.new_figure(figsize=(11, 2.7))
+    fig, axes = new_figure(figsize=(11, 2.7))
     ax = axes[0, 0]
     ax.set_xlim(0, 14.6)
     ax.set_ylim(0, 3.85)
@@ -599,7 +606,7 @@ def optimizers() -> dict:
         path.append(weights.copy())
     paths[f"Adam (B = {batch}, η = {eta:g})"] = np.array(path)
 
-    fig, axes = viz.new_figure(1, 2, figsize=(8.5, 3.1), width_ratios=(1.1, 1))
+    fig, axes = new_figure(1, 2, figsize=(8.5, 3.1), width_ratios=(1.1, 1))
     ax = axes[0, 0]
     w1, w2 = np.meshgrid(np.linspace(-2, 2.5, 200), np.linspace(-1.5, 3.5, 200))
     grid = np.stack([w1.ravel(), w2.ravel()], 1)
@@ -634,10 +641,12 @@ def tiny_training(corpus) -> dict:
     import keras
     from sklearn.metrics import confusion_matrix
 
-    from common.baselines import logistic_regression
-    from common.data.pipeline import FeatureCache, class_targets, split_tables
-    from common.models import mlp_classifier
-    from common.training import compile_classifier, set_seed
+    from common.data.cache import FeatureCache
+    from common.data.samplers import split_tables
+    from common.data.targets import class_targets
+    from common.models.classifiers import mlp_classifier
+    from common.nn.training import compile_classifier, set_seed
+    from common.tasks.classification import logistic_regression
 
     set_seed(0)
     splits = by_split(corpus.tracks(kind="music"))
@@ -659,7 +668,7 @@ def tiny_training(corpus) -> dict:
     accuracy = float(np.mean(probabilities.argmax(1) == y["test"]))
     baseline = logistic_regression(x["train"], y["train"])
 
-    fig, axes = viz.new_figure(1, 2, figsize=(9, 2.8))
+    fig, axes = new_figure(1, 2, figsize=(9, 2.8))
     panels = (("loss", "Cross-entropy"), ("accuracy", "Accuracy"))
     for ax, (key, label) in zip(axes[0], panels, strict=True):
         epoch = np.arange(1, len(history[key]) + 1)
@@ -686,15 +695,15 @@ def tiny_training(corpus) -> dict:
             f"true: {classes[y['valid'][i]]}\npred: {classes[guess]} ({row[guess]:.2f}) {mark}"
         )
     spectrograms = [logmel(splits["valid"][i].audio()) for i in shown]
-    fig = viz.prediction_grid(spectrograms, titles, columns=4)
+    fig = prediction_grid(spectrograms, titles, columns=4)
     fig.set_size_inches(11, 2.3)
     for ax in fig.axes:
         ax.title.set_fontsize(10)
     save(fig, "predictions")
 
-    fig, axes = viz.new_figure(figsize=(3.8, 3.3))
+    fig, axes = new_figure(figsize=(3.8, 3.3))
     matrix = confusion_matrix(y["test"], probabilities.argmax(1), labels=range(len(classes)))
-    viz.plot_confusion_matrix(axes[0, 0], matrix, classes)
+    plot_confusion_matrix(axes[0, 0], matrix, classes)
     save(fig, "confusion")
     return {
         "backend": keras.backend.backend(),

@@ -26,27 +26,24 @@
 # the command line.
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
-
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
+notebook = start_notebook("music_speech")
+SIZE = notebook.size
 
 import keras
 import numpy as np
 from IPython.display import display
 from matplotlib.ticker import MaxNLocator
 
-from common import viz
+from common.audio.sonify import player
+from common.viz.figures import new_figure
+from common.viz.plots import plot_spectrogram
 
-viz.setup_notebook()
-# Training epochs per corpus size, as in music_speech.py (at `tiny`, two epochs only check
-# that everything runs: its curves and scores mean nothing).
-EPOCHS = {"tiny": 2, "workshop": 15, "full": 30}
-epochs = EPOCHS[SIZE]
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
+epochs = notebook.epochs
 
 # %% [markdown]
 # ## 1. The data
@@ -82,7 +79,7 @@ for split, labels in y.items():
 # recall of each class, whose chance level is 0.5 however unbalanced the classes are.
 
 # %%
-from common.metrics import accuracy, balanced_accuracy
+from common.tasks.classification import accuracy, balanced_accuracy
 
 always_music = np.zeros_like(y["test"])
 print(
@@ -100,24 +97,26 @@ print(
 # a whole clip. Here is the first crop of one clip of each kind.
 
 # %%
-from common.audio import DEFAULT_SAMPLE_RATE
-from common.data.pipeline import FeatureCache
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.data.cache import FeatureCache
 
 HOP = 512
 N_MELS = 64
 logmel = FeatureCache("logmel", n_mels=N_MELS)
-crop = int(3.0 * DEFAULT_SAMPLE_RATE / HOP) + 1  # frames in 3 s
+crop = (
+    int(notebook.script.CROP_SECONDS * DEFAULT_SAMPLE_RATE / HOP) + 1
+)  # frames in 3 s, as in the script
 examples = {name: next(t for t in splits["train"] if t.kind == name) for name in classes}
 
-fig, axes = viz.new_figure(1, 2, figsize=(11, 3.2))
+fig, axes = new_figure(1, 2, figsize=(11, 3.2))
 for ax, (name, track) in zip(axes[0], examples.items(), strict=True):
-    viz.plot_spectrogram(ax, logmel(track)[:crop], DEFAULT_SAMPLE_RATE, HOP, colorbar=True)
+    plot_spectrogram(ax, logmel(track)[:crop], DEFAULT_SAMPLE_RATE, HOP, colorbar=True)
     ax.set(xlabel="time (s)", ylabel="frequency (Hz, mel scale)")
     ax.set_title(f"{name}: {track.track_id}, one crop = {crop} frames x {N_MELS} bands")
 display(fig)
 for name, track in examples.items():
     print(name)
-    display(viz.player(track.audio(duration=3.0), seconds=3.0))
+    display(player(track.audio(duration=3.0), seconds=3.0))
 
 # %% [markdown]
 # Speech shows the stripes of a single voice's harmonics gliding between syllables, with
@@ -138,7 +137,7 @@ print(
     f"at the floor of -100 dB (digital silence): {np.mean(train_values <= -99.9):.2%} of the values"
 )
 
-fig, axes = viz.new_figure(figsize=(8, 2.8))
+fig, axes = new_figure(figsize=(8, 2.8))
 for name in classes:
     values = np.concatenate([logmel(t).ravel() for t in splits["train"] if t.kind == name])
     axes[0, 0].hist(values, bins=100, density=True, histtype="step", label=name)
@@ -166,7 +165,7 @@ fig
 
 # %%
 from common.models.spectrogram import spectrogram_cnn
-from common.training import set_seed
+from common.nn.training import set_seed
 
 set_seed(0)
 spectrogram_cnn((crop, N_MELS, 1), len(classes), name="music_speech_cnn").summary()
@@ -179,7 +178,7 @@ spectrogram_cnn((crop, N_MELS, 1), len(classes), name="music_speech_cnn").summar
 # - a `CropDataset` serves batches of 20 random crops with their labels (shuffled anew each
 #   epoch), and validation uses the centred crop of each validation clip;
 # - `compile_classifier` attaches the optimizer, the cross-entropy loss and the accuracy;
-# - `common.training.fit` trains with a TensorBoard callback (loss and accuracy per epoch)
+# - `common.nn.training.fit` trains with a TensorBoard callback (loss and accuracy per epoch)
 #   and keeps the best weights on the validation split; with `patience`, it also stops early;
 # - `log_hparams` writes the settings of the run and its validation scores for TensorBoard's
 #   HParams tab.
@@ -188,8 +187,9 @@ spectrogram_cnn((crop, N_MELS, 1), len(classes), name="music_speech_cnn").summar
 # split stays untouched: runs are compared on the **validation** split.
 
 # %%
-from common.data.pipeline import CropDataset
-from common.training import Stopwatch, compile_classifier, fit, log_hparams
+from common.data.samplers import CropDataset
+from common.nn.tensorboard import log_hparams
+from common.nn.training import Stopwatch, compile_classifier, fit
 
 valid = CropDataset(
     splits["valid"],
@@ -280,7 +280,7 @@ train("adam", "adam", 1e-3, input_norm=True)
 
 # %%
 def plot_curves(names, keys, titles):
-    fig, axes = viz.new_figure(1, len(keys), figsize=(5.5 * len(keys), 3.2), sharey=True)
+    fig, axes = new_figure(1, len(keys), figsize=(5.5 * len(keys), 3.2), sharey=True)
     for ax, key, title in zip(axes[0], keys, titles, strict=True):
         for i, name in enumerate(names):
             values = runs[name]["history"][key]
@@ -352,7 +352,7 @@ train("adam, regularised", "adam", 1e-3, input_norm=True, dropout=0.5, decay=1e-
 
 
 # %%
-fig, axes = viz.new_figure(1, 2, figsize=(11, 3.2), sharey=True)
+fig, axes = new_figure(1, 2, figsize=(11, 3.2), sharey=True)
 for ax, name in zip(axes[0], ["adam", "adam, regularised"], strict=True):
     history = runs[name]["history"]
     epochs_run = np.arange(1, len(history["loss"]) + 1)
@@ -424,9 +424,9 @@ for run in runs.values():
 # per clip (Tzanetakis and Cook, 2002).
 
 # %%
-from common.baselines import support_vector_machine
 from common.experiment import clip_scores
 from common.results import format_table
+from common.tasks.classification import support_vector_machine
 
 chosen = min(runs, key=lambda name: min(runs[name]["history"]["val_loss"]))
 with Stopwatch() as watch:
@@ -474,7 +474,7 @@ print(f"one wrong speech clip (of {n_speech}) costs {0.5 / n_speech:.3f} of bala
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(1, "music_speech"))
 

@@ -28,26 +28,31 @@
 # and a fifth run with augmentation.
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
-
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
+notebook = start_notebook("genre")
+SIZE = notebook.size
 
 import keras
 import numpy as np
 from IPython.display import display
 
-from common import viz
-from common.training import set_seed
+from common.audio.sonify import player
+from common.nn.training import set_seed
+from common.viz.figures import new_figure
+from common.viz.plots import (
+    plot_confusion_matrix,
+    plot_kernels,
+    plot_saliency,
+    plot_spectrogram,
+    prediction_grid,
+)
 
-viz.setup_notebook()
 set_seed(0)  # Python, NumPy and backend seeds; also imports TensorFlow quietly (TensorBoard)
-EPOCHS = {"tiny": 2, "workshop": 30, "full": 40}  # as in genre.py; `tiny` only checks it runs
-epochs = EPOCHS[SIZE]
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
+epochs = notebook.epochs
 
 # %% [markdown]
 # ## 1. The data
@@ -58,7 +63,7 @@ print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:
 
 # %%
 from common.cli import parse_args, script_parser
-from common.data.pipeline import class_targets
+from common.data.targets import class_targets
 from common.experiment import Experiment
 
 args = parse_args(script_parser(None, part=1, example="genre_notebook"), ["--size", SIZE])
@@ -91,13 +96,15 @@ for i, name in enumerate(classes):
 # if it moves by a frame or a band.
 
 # %%
-from common.audio import DEFAULT_SAMPLE_RATE
-from common.data.pipeline import FeatureCache
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.data.cache import FeatureCache
 
 HOP = 512
 N_MELS = 64
 logmel = FeatureCache("logmel", n_mels=N_MELS)
-crop = int(3.0 * DEFAULT_SAMPLE_RATE / HOP) + 1  # frames in 3 s
+crop = (
+    int(notebook.script.CROP_SECONDS * DEFAULT_SAMPLE_RATE / HOP) + 1
+)  # frames in 3 s, as in the script
 example = next((t for t in splits["train"] if t.genre == "funk"), splits["train"][0])
 spectrogram = logmel(example)[:crop]
 
@@ -124,7 +131,7 @@ print(
 )
 
 seconds = crop * HOP / DEFAULT_SAMPLE_RATE
-fig, axes = viz.new_figure(2, 2, figsize=(11, 5))
+fig, axes = new_figure(2, 2, figsize=(11, 5))
 panels = [
     (spectrogram, f"input: {example.track_id} (dB)"),
     (onset_map, "onset kernel, after ReLU"),
@@ -151,7 +158,13 @@ fig
 # layers:
 
 # %%
-from common.models.spectrogram import FILTER_SHAPES, spectrogram_cnn
+from common.models.spectrogram import (
+    FILTER_SHAPES,
+    embedding_model,
+    front_convolutions,
+    front_model,
+    spectrogram_cnn,
+)
 
 square = spectrogram_cnn((crop, N_MELS, 1), len(classes), filter_shape="square")
 field, spacing = np.array([1, 1]), np.array([1, 1])
@@ -184,11 +197,7 @@ for layer in square.layers:
 # %%
 for shape in FILTER_SHAPES:
     model = spectrogram_cnn((crop, N_MELS, 1), len(classes), filter_shape=shape)
-    fronts = [
-        layer
-        for layer in model.layers
-        if layer.name.startswith("front") and layer.name.endswith("conv")
-    ]
+    fronts = front_convolutions(model)
     described = ", ".join(
         f"{layer.filters} x {layer.kernel_size[0]}x{layer.kernel_size[1]} "
         f"({1000 * layer.kernel_size[0] * HOP / DEFAULT_SAMPLE_RATE:.0f} ms x {layer.kernel_size[1]} bands)"
@@ -211,10 +220,10 @@ for shape in FILTER_SHAPES:
 # on the three backends.
 
 # %%
-from common.data.pipeline import CropDataset
+from common.data.samplers import CropDataset
 from common.experiment import clip_scores
-from common.metrics import accuracy
-from common.training import Stopwatch, compile_classifier, fit
+from common.nn.training import Stopwatch, compile_classifier, fit
+from common.tasks.classification import accuracy
 
 valid = CropDataset(
     splits["valid"],
@@ -268,8 +277,8 @@ for shape in ("square", "temporal"):
 #   that random CNN features can be surprisingly strong.
 
 # %%
-from common.baselines import support_vector_machine
 from common.results import format_table
+from common.tasks.classification import support_vector_machine
 
 with Stopwatch() as watch:
     mfcc = FeatureCache("mfcc_statistics")
@@ -282,7 +291,7 @@ experiment.record(
 with Stopwatch() as watch:
     set_seed(0)
     untrained = spectrogram_cnn((crop, N_MELS, 1), len(classes), name="random_cnn")
-    embedder = keras.Model(untrained.input, untrained.get_layer("embedding").output)
+    embedder = embedding_model(untrained)
     features = {s: clip_scores(embedder, splits[s], logmel, crop) for s in ("train", "test")}
     svm = support_vector_machine(features["train"], y["train"])
     predicted = svm.predict(features["test"])
@@ -314,9 +323,9 @@ from sklearn.metrics import confusion_matrix
 
 best = max(trained, key=lambda shape: accuracy(y["valid"], trained[shape]["scores"]["valid"]))
 model, decisions = trained[best]["model"], trained[best]["scores"]["test"].argmax(1)
-fig, axes = viz.new_figure(figsize=(6, 5))
+fig, axes = new_figure(figsize=(6, 5))
 matrix = confusion_matrix(y["test"], decisions, labels=range(len(classes)))
-viz.plot_confusion_matrix(axes[0, 0], matrix, classes)
+plot_confusion_matrix(axes[0, 0], matrix, classes)
 axes[0, 0].set_title(f"{best} CNN (chosen on validation), test split")
 fig
 
@@ -337,10 +346,10 @@ else:
         f"{t.track_id}\ntrue {t.genre}, predicted {classes[decisions[i]]}"
         for t, i in zip(tracks, wrong, strict=True)
     ]
-    display(viz.prediction_grid([logmel(t)[:crop] for t in tracks], titles, columns=3))
+    display(prediction_grid([logmel(t)[:crop] for t in tracks], titles, columns=3))
     for t, i in zip(tracks, wrong, strict=True):
         print(f"{t.track_id}: {t.genre}, heard as {classes[decisions[i]]}")
-        display(viz.player(t.audio(duration=3.0), seconds=3.0))
+        display(player(t.audio(duration=3.0), seconds=3.0))
 
 # %% [markdown]
 # ### Filters and feature maps of the first layer
@@ -351,24 +360,17 @@ else:
 # of the trained square network, before pooling.
 
 # %%
-from common.interpret import conv_kernels
+from common.nn.interpret import conv_kernels
 
 for shape, run in trained.items():
-    for layer in run["model"].layers:
-        if layer.name.startswith("front") and layer.name.endswith("conv"):
-            display(
-                viz.plot_kernels(
-                    conv_kernels(run["model"], layer.name), title=f"{shape}: {layer.name}"
-                )
-            )
+    for layer in front_convolutions(run["model"]):
+        display(plot_kernels(conv_kernels(layer), title=f"{shape}: {layer.name}"))
 
 # %%
-first = keras.Model(
-    trained["square"]["model"].input, trained["square"]["model"].get_layer("front_relu").output
-)
+first = front_model(trained["square"]["model"])
 feature_maps = first.predict(spectrogram[None, :, :, None], verbose=0)[0]
 strongest = np.argsort(feature_maps.mean(axis=(0, 1)))[::-1][:4]
-fig, axes = viz.new_figure(1, 4, figsize=(13, 2.8))
+fig, axes = new_figure(1, 4, figsize=(13, 2.8))
 for ax, channel in zip(axes[0], strongest, strict=True):
     ax.imshow(
         feature_maps[..., channel].T,
@@ -397,19 +399,19 @@ fig
 
 # %%
 from common.experiment import crops_of
-from common.interpret import occlusion_map
+from common.nn.interpret import occlusion_map
 
 right = [i for i in range(len(decisions)) if decisions[i] == y["test"][i]][:3]
 if not right:
     print("No test clip is classified correctly yet.")
 else:
-    fig, axes = viz.new_figure(1, len(right), figsize=(4 * len(right), 3))
+    fig, axes = new_figure(1, len(right), figsize=(4 * len(right), 3))
     for ax, i in zip(axes[0], right, strict=True):
         clip = crops_of(logmel(splits["test"][i]), crop)[0]
         saliency = occlusion_map(
             model, clip[..., None], int(y["test"][i]), patch=(13, 8), batch_size=80
         )
-        viz.plot_saliency(ax, clip, saliency)
+        plot_saliency(ax, clip, saliency)
         ax.set_title(f"{splits['test'][i].genre}: largest drop {saliency.max():.2f}")
     display(fig)
 
@@ -431,11 +433,11 @@ else:
 #   boundaries. The weight is drawn from a Beta(0.3, 0.3) distribution, so most mixes are
 #   lopsided: mostly one clip, with a faint second one.
 #
-# `common.augment.Augment` applies both to each training batch of a `CropDataset`. Here is
+# `common.data.augment.Augment` applies both to each training batch of a `CropDataset`. Here is
 # what it does to two crops:
 
 # %%
-from common.augment import mixup, spec_augment
+from common.data.augment import mixup, spec_augment
 
 rng = np.random.default_rng(4)
 pair = [splits["train"][0], next(t for t in splits["train"] if t.genre != splits["train"][0].genre)]
@@ -443,7 +445,7 @@ batch = np.stack([logmel(t)[:crop] for t in pair])[..., None]
 masked = spec_augment(batch, rng)
 one_hot = np.eye(len(classes), dtype=np.float32)[[target(t) for t in pair]]
 mixed, mixed_labels = mixup(batch, one_hot, rng)
-fig, axes = viz.new_figure(1, 4, figsize=(14, 2.8))
+fig, axes = new_figure(1, 4, figsize=(14, 2.8))
 panels = [
     (batch[0], f"{pair[0].genre}: original"),
     (masked[0], f"{pair[0].genre}: SpecAugment"),
@@ -458,7 +460,7 @@ panels = [
     ),
 ]
 for ax, (image, title) in zip(axes[0], panels, strict=True):
-    viz.plot_spectrogram(ax, image[..., 0], DEFAULT_SAMPLE_RATE, HOP)
+    plot_spectrogram(ax, image[..., 0], DEFAULT_SAMPLE_RATE, HOP)
     ax.set(xlabel="time (s)", ylabel="frequency (Hz, mel scale)")
     ax.set_title(title, fontsize=8)
 fig
@@ -469,7 +471,7 @@ fig
 # the benchmark file:
 
 # %%
-from common.bench import RESULTS
+from common.course.bench import RESULTS
 from common.fileio import read_json
 
 path = RESULTS / "quality-workshop.json"
@@ -487,7 +489,7 @@ augmented = [
 if not augmented:
     print(
         "No measured augmentation results in results/quality-workshop.json yet: "
-        "`python -m common.bench quality --parts 1` measures them."
+        "`python -m common.course.bench quality --parts 1` measures them."
     )
 for backend in augmented:
     plain, mixed_up = (
@@ -588,7 +590,7 @@ for name in ("excerpt", "clip"):
     print(f"split by {name} instead of by work: {gain:+.3f} of accuracy")
 
 # %%
-fig, axes = viz.new_figure(figsize=(6, 2.8))
+fig, axes = new_figure(figsize=(6, 2.8))
 ax = axes[0, 0]
 ax.boxplot(list(split_scores.values()), orientation="horizontal")
 ax.set_yticks(range(1, len(split_scores) + 1), [f"by {name}" for name in split_scores])
@@ -619,7 +621,7 @@ fig
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(1, "genre"))
 

@@ -28,27 +28,25 @@
 # also on MTG-Jamendo (section 8).
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
-
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
+notebook = start_notebook("tagging")
+SIZE = notebook.size
 
 import keras
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from common import REPO_ROOT, viz
-from common.training import set_seed
+from common import REPO_ROOT
+from common.nn.training import set_seed
+from common.viz.figures import new_figure
 
-viz.setup_notebook()
 set_seed(0)  # Python, NumPy and backend seeds; also imports TensorFlow quietly (TensorBoard)
-EPOCHS = {"tiny": 2, "workshop": 30, "full": 40}  # as in tagging.py; `tiny` only checks it runs
-epochs = EPOCHS[SIZE]
+epochs = notebook.epochs
 BACKBONE = REPO_ROOT / "part1_classification" / "backbone" / "backbone.keras"
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
 
 # %% [markdown]
 # ## 1. Multi-label targets
@@ -62,7 +60,7 @@ print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:
 from collections import Counter
 
 from common.cli import parse_args, script_parser
-from common.data.pipeline import multi_hot_targets
+from common.data.targets import multi_hot_targets
 from common.experiment import Experiment
 
 args = parse_args(script_parser(None, part=1, example="tagging_notebook"), ["--size", SIZE])
@@ -133,6 +131,7 @@ print(f"binary cross-entropy of the sigmoid outputs: {bce:.3f}")
 # %%
 from common.fileio import read_json
 from common.models import load_model
+from common.models.spectrogram import backbone_of
 
 info = read_json(BACKBONE.with_suffix(".json"))
 for key in ("source", "inputs", "embedding", "training_clips", "epochs", "parameters", "file_mb"):
@@ -147,7 +146,7 @@ print(
 )
 
 pretrained = load_model(BACKBONE, compile=False)
-backbone = pretrained.get_layer("backbone")
+backbone = backbone_of(pretrained)
 print(f"\nheads of the pre-trained model: {[layer.name for layer in pretrained.layers[-2:]]}")
 print(f"embedding of the backbone: {backbone.output.shape}, {backbone.count_params():,} parameters")
 
@@ -174,9 +173,9 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from common.data.pipeline import FeatureCache
-from common.metrics import macro_pr_auc, macro_roc_auc
-from common.training import Stopwatch
+from common.data.cache import FeatureCache
+from common.nn.training import Stopwatch
+from common.tasks.classification import macro_pr_auc, macro_roc_auc
 
 test_scores = {}
 
@@ -212,12 +211,12 @@ record("mfcc statistics + logistic regression", "baseline", scores, watch.second
 # numbers instead of the 80 MFCC statistics. No gradient touches the network.
 
 # %%
-from common.audio import DEFAULT_SAMPLE_RATE
+from common.audio.io import DEFAULT_SAMPLE_RATE
 from common.experiment import clip_scores
 
 N_MELS = 64
 logmel = FeatureCache("logmel", n_mels=N_MELS)
-crop = int(3.0 * DEFAULT_SAMPLE_RATE / 512) + 1  # frames in 3 s
+crop = int(notebook.script.CROP_SECONDS * DEFAULT_SAMPLE_RATE / 512) + 1  # 3 s, as in the script
 with Stopwatch() as watch:
     embedding = {s: clip_scores(backbone, splits[s], logmel, crop) for s in ("train", "test")}
     scores = linear(embedding["train"]).decision_function(embedding["test"])
@@ -233,9 +232,9 @@ record("frozen backbone + logistic regression", "model", scores, watch.seconds)
 # %%
 from keras import layers
 
-from common.data.pipeline import CropDataset
+from common.data.samplers import CropDataset
 from common.models.spectrogram import spectrogram_cnn
-from common.training import compile_classifier, fit
+from common.nn.training import compile_classifier, fit
 
 train = CropDataset(
     splits["train"], logmel, tags_of, crop, batch_size=16, channel_axis=True, seed=0
@@ -289,7 +288,7 @@ record("cnn from scratch", "model", scores, watch.seconds)
 
 # %%
 set_seed(0)
-tuned_backbone = load_model(BACKBONE, compile=False).get_layer("backbone")
+tuned_backbone = backbone_of(load_model(BACKBONE, compile=False))
 inputs = keras.Input((None, N_MELS, 1), name="spectrogram")
 hidden = layers.Dropout(0.3, name="dropout")(tuned_backbone(inputs))
 outputs = layers.Dense(len(vocabulary), activation="sigmoid", name="tags")(hidden)
@@ -323,7 +322,7 @@ record("fine-tuned backbone", "model", scores, watch.seconds)
 # fine-tuning, the head-only epochs come first, left of the dotted line).
 
 # %%
-fig, axes = viz.new_figure(figsize=(7, 3))
+fig, axes = new_figure(figsize=(7, 3))
 ax = axes[0, 0]
 ax.plot(
     np.arange(1, len(scratch_history["val_roc_auc"]) + 1),
@@ -350,7 +349,7 @@ from common.results import format_table
 
 print(format_table(experiment.rows))
 
-fig, axes = viz.new_figure(1, 2, figsize=(11, 3))
+fig, axes = new_figure(1, 2, figsize=(11, 3))
 names = list(test_scores)
 for ax, (metric, function) in zip(
     axes[0], (("ROC-AUC", macro_roc_auc), ("PR-AUC", macro_pr_auc)), strict=True
@@ -385,7 +384,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 present = [i for i in range(len(vocabulary)) if 0 < y["test"][:, i].sum() < len(y["test"])]
 columns = 3
 rows = int(np.ceil(len(present) / columns))
-fig, axes = viz.new_figure(rows, columns, figsize=(11, 3.2 * rows))
+fig, axes = new_figure(rows, columns, figsize=(11, 3.2 * rows))
 for ax in axes.flat[len(present) :]:
     ax.axis("off")
 for ax, i in zip(axes.flat, present, strict=False):
@@ -418,7 +417,7 @@ chance = np.array(
         for i in present
     ]
 )
-fig, axes = viz.new_figure(figsize=(10, 3.2))
+fig, axes = new_figure(figsize=(10, 3.2))
 ax = axes[0, 0]
 width = 0.8 / len(test_scores)
 for k, (name, scores) in enumerate(test_scores.items()):
@@ -503,7 +502,7 @@ for i, frequency, level in zip(present, frequencies, chance, strict=True):
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(1, "tagging"))
 

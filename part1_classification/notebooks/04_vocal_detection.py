@@ -31,23 +31,17 @@
 # line, with a separate clip-level CNN as well; its measured results close this notebook.
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
-
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
+notebook = start_notebook("vocal")
+SIZE = notebook.size
 
 import keras
 import numpy as np
 from IPython.display import display
-
-from common import viz
-
-viz.setup_notebook()  # compact inline figures
-EPOCHS = {"tiny": 2, "workshop": 20, "full": 30}  # as in scripts/vocal.py
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
 
 # %% [markdown]
 # ## 1. The labels: who sings, and when
@@ -57,12 +51,15 @@ print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:
 # the **vocals stem** sounds. The frames are those of the log-mel spectrogram the network reads
 # (hop of 512 samples, 23 ms at 22050 Hz). Splits are by work, so no version of a test song
 # is heard in training.
-
 # %%
-from common.audio import DEFAULT_SAMPLE_RATE, frame_times
+from common.audio.features import frame_times
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.audio.sonify import player
 from common.data import by_split, load_corpus
-from common.data.pipeline import FeatureCache, per_track
-from common.data.targets import vocal_activity
+from common.data.cache import FeatureCache
+from common.data.targets import per_track, vocal_activity
+from common.viz.figures import new_figure
+from common.viz.plots import plot_learning_curves, plot_spectrogram
 
 HOP = 512
 splits = by_split(load_corpus(SIZE).tracks(kind="music"))
@@ -102,14 +99,14 @@ print(
 # and the activity read from the score.
 
 # %%
-from common.audio import logmel as logmel_of  # the function behind the cache, for the stem
+from common.audio.features import logmel as logmel_of  # the function behind the cache, for the stem
 
 example = next(t for t in splits["train"] if t.vocal and 0.3 < activity(t).mean() < 0.9)
 vocals_stem = example.stem("vocals")
-fig, axes = viz.new_figure(3, 1, figsize=(9, 6.5), sharex=True)
-viz.plot_spectrogram(axes[0, 0], logmel(example), hop_length=HOP, colorbar=True)
+fig, axes = new_figure(3, 1, figsize=(9, 6.5), sharex=True)
+plot_spectrogram(axes[0, 0], logmel(example), hop_length=HOP, colorbar=True)
 axes[0, 0].set_title(f"The mix: {example.track_id} ({example.genre}), log-mel spectrogram")
-viz.plot_spectrogram(axes[1, 0], logmel_of(vocals_stem, n_mels=64), hop_length=HOP, colorbar=True)
+plot_spectrogram(axes[1, 0], logmel_of(vocals_stem, n_mels=64), hop_length=HOP, colorbar=True)
 axes[1, 0].set_title("The vocals stem alone")
 times = frame_times(len(logmel(example)), DEFAULT_SAMPLE_RATE, HOP)
 axes[2, 0].fill_between(times, activity(example)[:, 0], step="mid", alpha=0.5, color="C0")
@@ -124,9 +121,9 @@ fig
 # %%
 LISTEN_SECONDS = 6.0  # the players hold the first seconds of each clip
 print("The mix:")
-display(viz.player(example.audio(), seconds=LISTEN_SECONDS))
+display(player(example.audio(), seconds=LISTEN_SECONDS))
 print("The vocals stem (the singer is a General MIDI voice: choir, 'oohs' or synth voice):")
-display(viz.player(vocals_stem, seconds=LISTEN_SECONDS))
+display(player(vocals_stem, seconds=LISTEN_SECONDS))
 
 # %% [markdown]
 # In the spectrogram of the mix the voice is one layer among several; in the stem alone it is
@@ -139,8 +136,12 @@ display(viz.player(vocals_stem, seconds=LISTEN_SECONDS))
 # It cannot say *when* anyone sings, but it tells us what a CNN must beat on the clip question.
 
 # %%
-from common.baselines import logistic_regression, support_vector_machine
-from common.metrics import accuracy, balanced_accuracy
+from common.tasks.classification import (
+    accuracy,
+    balanced_accuracy,
+    logistic_regression,
+    support_vector_machine,
+)
 
 statistics = FeatureCache("mfcc_statistics")
 svm = support_vector_machine(statistics.table(splits["train"]), clip_labels["train"])
@@ -195,7 +196,7 @@ print(f"test: {len(splits['test'])} clips, {n_frames} frames")
 
 # %%
 from common.models.spectrogram import frame_tagger
-from common.training import set_seed
+from common.nn.training import set_seed
 
 set_seed(0)
 tagger = frame_tagger((None, 64, 1), 1)
@@ -223,11 +224,11 @@ print(
 
 # %%
 from common import runs_home
-from common.data.pipeline import CropDataset
-from common.training import fit, run_dir
+from common.data.samplers import CropDataset
+from common.nn.training import fit, run_dir
 
-CROP = int(3.0 * DEFAULT_SAMPLE_RATE / HOP) + 1  # frames in 3 s
-epochs = EPOCHS[SIZE]
+CROP = int(notebook.script.CROP_SECONDS * DEFAULT_SAMPLE_RATE / HOP) + 1  # 3 s, as in the script
+epochs = notebook.epochs
 crops = {
     split: CropDataset(
         splits[split],
@@ -258,16 +259,10 @@ history = fit(
 print(f"trained {len(history.history['loss'])} epochs; TensorBoard run: {log_dir.name}")
 
 # %%
-fig, axes = viz.new_figure(figsize=(6, 3))
-ax = axes[0, 0]
-epoch_numbers = np.arange(1, len(history.history["loss"]) + 1)
-ax.plot(epoch_numbers, history.history["loss"], marker="o", label="train")
-ax.plot(epoch_numbers, history.history["val_loss"], marker="o", label="validation")
-ax.set_xlabel("epoch")
-ax.xaxis.get_major_locator().set_params(integer=True)
-ax.set_ylabel("binary cross-entropy (per frame)")
-ax.set_title("Frame tagger: training curves")
-ax.legend()
+fig, axes = new_figure(figsize=(6, 3))
+plot_learning_curves(
+    axes[0, 0], history, ylabel="binary cross-entropy (per frame)", title="Frame tagger"
+)
 fig
 
 # %% [markdown]
@@ -298,7 +293,7 @@ print(
 # looked at: choosing the threshold on it would make the test score optimistic.
 
 # %%
-from common.metrics import frame_f1
+from common.tasks.classification import frame_f1
 
 THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)
 
@@ -314,7 +309,7 @@ frame_models = {
     "frame MFCCs + logistic regression": regression_curves,
 }
 chosen = {}
-fig, axes = viz.new_figure(figsize=(6, 3))
+fig, axes = new_figure(figsize=(6, 3))
 for name, model_curves in frame_models.items():
     f_valid = threshold_curve(model_curves["valid"], truth["valid"])
     chosen[name] = float(THRESHOLDS[np.argmax(f_valid)])
@@ -351,7 +346,7 @@ for name, model_curves in frame_models.items():
 test_tracks = splits["test"]
 shown = [i for i, t in enumerate(test_tracks) if t.vocal][:3]
 shown += [i for i, t in enumerate(test_tracks) if not t.vocal][:1]  # and one instrumental clip
-fig, axes = viz.new_figure(len(shown), 1, figsize=(9, 1.9 * len(shown)), sharex=True)
+fig, axes = new_figure(len(shown), 1, figsize=(9, 1.9 * len(shown)), sharex=True)
 for ax, i in zip(axes[:, 0], shown, strict=True):
     track = test_tracks[i]
     times = frame_times(len(curves["test"][i]), DEFAULT_SAMPLE_RATE, HOP)
@@ -370,7 +365,7 @@ fig
 # %%
 listen = test_tracks[shown[0]]
 print(f"{listen.track_id}: compare what you hear with the first panel above")
-display(viz.player(listen.audio(), seconds=LISTEN_SECONDS))
+display(player(listen.audio(), seconds=LISTEN_SECONDS))
 
 # %% [markdown]
 # ## 8. From frames to a clip decision: mean or max?
@@ -390,7 +385,7 @@ display(viz.player(listen.audio(), seconds=LISTEN_SECONDS))
 # clip-level CNN reads 3 s crops and pools its crop outputs with
 # `common.experiment.clip_scores(..., reduce=...)`, trying both. Each pooling needs its own
 # threshold (a mean is much lower than a max), so each is again chosen on the validation
-# clips, to maximise the balanced accuracy (`common.metrics.best_threshold`).
+# clips, to maximise the balanced accuracy (`common.tasks.classification.best_threshold`).
 
 # %%
 POOLING = {"max": np.max, "mean": np.mean}
@@ -420,7 +415,7 @@ print("thresholds chosen on validation:", clip_thresholds)
 # (vocal clips) to the right of the line and all blue dots to its left.
 
 # %%
-fig, axes = viz.new_figure(1, 2, figsize=(10, 2.6))
+fig, axes = new_figure(1, 2, figsize=(10, 2.6))
 jitter = np.random.default_rng(0).uniform(-0.15, 0.15, len(clip_labels["test"]))
 for ax, how in zip(axes[0], POOLING, strict=True):
     labels = clip_labels["test"]
@@ -454,7 +449,7 @@ fig
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(1, "vocal"))
 

@@ -28,22 +28,16 @@
 # results complete the picture at the end.
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
-
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
+notebook = start_notebook("frontends")
+SIZE = notebook.size
 
 import keras
 import numpy as np
-
-from common import viz
-
-viz.setup_notebook()  # compact inline figures
-EPOCHS = {"tiny": 2, "workshop": 20, "full": 30}  # as in scripts/frontends.py
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
 
 # %% [markdown]
 # ## 1. The task and the data
@@ -51,13 +45,15 @@ print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:
 # Each model receives a crop of $3^{10} = 59049$ samples (2.7 s at 22050 Hz), the length that
 # the sample-level CNN covers exactly, and predicts one of the styles. A whole clip is judged
 # by averaging the predictions of its crops. The waveforms are cached once per clip.
-
 # %%
-from common.audio import DEFAULT_SAMPLE_RATE
+from common.audio.io import DEFAULT_SAMPLE_RATE
 from common.data import by_split, load_corpus
-from common.data.pipeline import FeatureCache, class_targets
+from common.data.cache import FeatureCache
+from common.data.targets import class_targets
+from common.viz.figures import new_figure
+from common.viz.plots import plot_spectrogram
 
-CROP_SAMPLES = 3**10
+CROP_SAMPLES = notebook.script.CROP_SAMPLES  # 3**10 = 59049 samples, as in the script
 sr = DEFAULT_SAMPLE_RATE
 splits = by_split(load_corpus(SIZE).tracks(kind="music"))
 classes = sorted({t.genre for t in splits["train"]})
@@ -75,8 +71,7 @@ print(f"crop: {CROP_SAMPLES} samples = {CROP_SAMPLES / sr:.2f} s")
 # strong opponent on timbre-driven tasks such as this one.
 
 # %%
-from common.baselines import support_vector_machine
-from common.metrics import accuracy
+from common.tasks.classification import accuracy, support_vector_machine
 
 statistics = FeatureCache("mfcc_statistics")
 svm = support_vector_machine(statistics.table(splits["train"]), y["train"])
@@ -92,8 +87,8 @@ print(f"MFCC statistics + SVM: test accuracy {baseline_accuracy:.3f}")
 # is a stack of 1D blocks whose first convolution is called `stem`. Here are their sizes.
 
 # %%
-from common.models.waveform import FRONTENDS, frontend_classifier
-from common.training import set_seed
+from common.models.waveform import FRONTENDS, frontend_classifier, frontend_of
+from common.nn.training import set_seed
 
 models = {}
 for name in FRONTENDS:
@@ -101,7 +96,7 @@ for name in FRONTENDS:
     models[name] = frontend_classifier(name, CROP_SAMPLES, len(classes))
 print(f"{'front-end':10s} {'parameters':>11s} {'of which in the first layer':>28s}")
 for name, model in models.items():
-    layer = model.get_layer("stem") if name == "waveform" else model.get_layer("frontend")
+    layer = frontend_of(model)
     print(f"{name:10s} {model.count_params():11,d} {layer.count_params():28,d}")
 
 # %% [markdown]
@@ -114,23 +109,23 @@ for name, model in models.items():
 #
 # ### Log-mel, inside the model
 #
-# `common.frontends.LogMelSpectrogram` computes the log-mel spectrogram in the model graph,
-# with exactly the settings of `common.audio.logmel` (the function behind the feature caches).
+# `common.nn.frontends.LogMelSpectrogram` computes the log-mel spectrogram in the model graph,
+# with exactly the settings of `common.audio.features.logmel` (the function behind the feature caches).
 # Computing features inside the model makes a saved model self-contained: it takes audio. Let
 # us pass the first 2.7 s of a training clip through the three spectrogram front-ends, as
 # initialised, and compare with the NumPy features.
 
 # %%
-from common.audio import logmel
+from common.audio.features import logmel
 
 clip = splits["train"][0]
 excerpt = waveform(clip)[:CROP_SAMPLES]
 images = {
-    name: keras.ops.convert_to_numpy(models[name].get_layer("frontend")(excerpt[None]))[0, ..., 0]
+    name: keras.ops.convert_to_numpy(frontend_of(models[name])(excerpt[None]))[0, ..., 0]
     for name in ("logmel", "sincnet", "stft")
 }
 reference = logmel(excerpt, n_mels=64)
-print(f"common.audio.logmel: {reference.shape} (frames, bands)")
+print(f"common.audio.features.logmel: {reference.shape} (frames, bands)")
 for name, image in images.items():
     difference = image - reference
     offset = np.median(difference, axis=0)  # one constant per band
@@ -141,9 +136,9 @@ for name, image in images.items():
     )
 
 # %%
-fig, axes = viz.new_figure(1, 3, figsize=(12, 3), sharey=True)
+fig, axes = new_figure(1, 3, figsize=(12, 3), sharey=True)
 for ax, (name, image) in zip(axes[0], images.items(), strict=True):
-    viz.plot_spectrogram(ax, image, kind="plain")
+    plot_spectrogram(ax, image, kind="plain")
     ax.set_title(f"{name} front-end, at initialisation")
     ax.set_xlabel("Time (s)")
     ax.set_ylabel("band (low to high)")
@@ -167,7 +162,7 @@ fig
 # frame, at the cost of a mel filterbank. Here are its 64 bands at initialisation.
 
 # %%
-sinc = models["sincnet"].get_layer("frontend")
+sinc = frontend_of(models["sincnet"])
 
 
 def edges(layer):
@@ -184,7 +179,7 @@ def rectangles(low, high, hz, softness=20.0):
 
 initial_low, initial_high = edges(sinc)
 hz = np.linspace(0, sr / 2, 4000)
-fig, axes = viz.new_figure(figsize=(9, 3))
+fig, axes = new_figure(figsize=(9, 3))
 axes[0, 0].plot(hz, rectangles(initial_low, initial_high, hz)[:, ::2], linewidth=0.8)
 axes[0, 0].set_xscale("symlog", linthresh=500)
 axes[0, 0].set_xlabel("frequency (Hz)")
@@ -203,13 +198,13 @@ print(
 # ### The trainable STFT
 #
 # An STFT is a convolution: frame $t$, bin $k$ is the inner product of the windowed signal with
-# a cosine and a sine of frequency $k \cdot f_s / N$. `common.frontends.TrainableSTFT` stores
+# a cosine and a sine of frequency $k \cdot f_s / N$. `common.nn.frontends.TrainableSTFT` stores
 # these $2 \times 513$ kernels as weights, initialised to the Hann-windowed DFT basis, and
 # lets training change them. We rebuild the basis from its definition with NumPy and compare,
 # then look at three of the kernels and at the frequency response of each.
 
 # %%
-stft = models["stft"].get_layer("frontend")
+stft = frontend_of(models["stft"])
 basis = keras.ops.convert_to_numpy(stft.basis)[:, 0, :]  # (1024 samples, 1026 kernels)
 n_fft = stft.n_fft
 n = np.arange(n_fft)
@@ -226,7 +221,7 @@ print(
     f"kernels: {basis.shape}; largest difference to the DFT basis: {np.abs(basis - dft).max():.1e}"
 )
 
-fig, axes = viz.new_figure(1, 2, figsize=(11, 3))
+fig, axes = new_figure(1, 2, figsize=(11, 3))
 shown_bins = (4, 16, 64)
 for k in shown_bins:
     axes[0, 0].plot(
@@ -256,10 +251,10 @@ fig
 # selectivity has to come from depth, as the field of view of the units grows block by block.
 
 # %%
-stem = keras.ops.convert_to_numpy(models["waveform"].get_layer("stem").kernel)[:, 0, :]  # (3, 16)
+stem = keras.ops.convert_to_numpy(frontend_of(models["waveform"]).kernel)[:, 0, :]  # (3, 16)
 responses = np.abs(np.fft.rfft(stem, 512, axis=0))
 frequencies = np.fft.rfftfreq(512, 1 / sr)
-fig, axes = viz.new_figure(figsize=(7, 3))
+fig, axes = new_figure(figsize=(7, 3))
 axes[0, 0].plot(frequencies, 20 * np.log10(responses[:, :6] + 1e-6), linewidth=0.9)
 axes[0, 0].set_xlabel("frequency (Hz)")
 axes[0, 0].set_ylabel("gain (dB)")
@@ -297,16 +292,11 @@ for block in range(1, 10):
 import time
 
 from common import runs_home
-from common.data.pipeline import CropDataset
+from common.data.samplers import CropDataset
 from common.experiment import clip_scores
-from common.training import compile_classifier, fit, run_dir
+from common.nn.training import compile_classifier, fit, run_dir
 
-SETTINGS = {  # learning rate, and epochs as a multiple of EPOCHS: as in the script
-    "waveform": (3e-3, 1.5),
-    "logmel": (1e-3, 1.0),
-    "sincnet": (1e-3, 1.0),
-    "stft": (1e-3, 1.0),
-}
+SETTINGS = notebook.script.SETTINGS  # learning rate and epochs (a multiple of EPOCHS) per front-end
 TRAINED = ("logmel", "sincnet")
 valid = CropDataset(
     splits["valid"], waveform, target, CROP_SAMPLES, random_crops=False, shuffle=False
@@ -314,7 +304,7 @@ valid = CropDataset(
 histories, measured = {}, {}
 for name in TRAINED:
     rate, stretch = SETTINGS[name]
-    n_epochs = max(1, round(EPOCHS[SIZE] * stretch))
+    n_epochs = max(1, round(notebook.epochs * stretch))
     model = compile_classifier(models[name], rate)
     train = CropDataset(splits["train"], waveform, target, CROP_SAMPLES, batch_size=32, seed=0)
     histories[name] = fit(
@@ -345,7 +335,7 @@ for name in TRAINED:
     )
 
 # %%
-fig, axes = viz.new_figure(1, 2, figsize=(10, 3))
+fig, axes = new_figure(1, 2, figsize=(10, 3))
 for name, history in histories.items():
     epoch_numbers = np.arange(1, len(history["loss"]) + 1)
     axes[0, 0].plot(epoch_numbers, history["val_loss"], marker=".", label=name)
@@ -365,7 +355,7 @@ fig
 # The band edges are weights like any other: let us compare them with their initial values.
 
 # %%
-trained_low, trained_high = edges(models["sincnet"].get_layer("frontend"))
+trained_low, trained_high = edges(frontend_of(models["sincnet"]))
 moved = np.maximum(np.abs(trained_low - initial_low), np.abs(trained_high - initial_high))
 relative = moved / widths
 steps = int(keras.ops.convert_to_numpy(models["sincnet"].optimizer.iterations))
@@ -381,7 +371,7 @@ print(
     "weight (the high edge moves with both of its band's weights: up to twice that)"
 )
 
-fig, axes = viz.new_figure(figsize=(7, 2.8))
+fig, axes = new_figure(figsize=(7, 2.8))
 axes[0, 0].bar(np.arange(len(relative)), relative, color="C1")
 axes[0, 0].set_xlabel("band (low to high)")
 axes[0, 0].set_ylabel("largest edge move\n(fraction of band width)")
@@ -394,7 +384,7 @@ fig
 # stores its cut-offs in hertz; with a learning rate of 1e-3 and a few hundred steps, an edge
 # could then move by a fraction of a hertz, nothing next to bands tens or hundreds of hertz
 # wide, and the layer would stay a fixed filterbank. The course's layer stores each edge on
-# the mel scale, in units of the initial band width (`common/frontends.py`), so the same step
+# the mel scale, in units of the initial band width (`common/nn/frontends.py`), so the same step
 # moves every edge by the same fraction of its band, low or high. Compare the moves above
 # with the Adam limit printed with them: the edges follow their gradients. How far they go
 # in the end depends on the number of steps (a larger corpus, more epochs) and on what the
@@ -453,7 +443,7 @@ for name in FRONTENDS:
             f"trained and scored in {mine[0]['seconds']:.0f} s"
         )
 
-fig, axes = viz.new_figure(figsize=(6, 3.8))
+fig, axes = new_figure(figsize=(6, 3.8))
 ax = axes[0, 0]
 for i, name in enumerate(FRONTENDS):
     color = f"C{i}"
@@ -487,7 +477,7 @@ fig
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(1, "frontends"))
 

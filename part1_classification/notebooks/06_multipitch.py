@@ -31,23 +31,16 @@
 # command line; its measured results close the notebook.
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
+notebook = start_notebook("multipitch")
+SIZE = notebook.size
 
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
-
-import keras
 import numpy as np
 from IPython.display import display
-
-from common import viz
-
-viz.setup_notebook()  # compact inline figures
-EPOCHS = {"tiny": 2, "workshop": 25, "full": 40}  # as in scripts/multipitch.py
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
 
 # %% [markdown]
 # ## 1. The harmonic CQT
@@ -66,10 +59,13 @@ print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:
 # to help reject octave errors).
 #
 # To see the alignment, here is one tone with five harmonics (fundamental A2, 110 Hz), and
-# one frame of its HCQT from `common.audio.hcqt`.
-
+# one frame of its HCQT from `common.audio.features.hcqt`.
 # %%
-from common.audio import DEFAULT_SAMPLE_RATE, hcqt
+from common.audio.features import hcqt
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.audio.sonify import player
+from common.viz.figures import new_figure
+from common.viz.plots import plot_learning_curves
 
 HARMONICS = (0.5, 1, 2, 3, 4, 5)
 HOP = 512
@@ -92,7 +88,7 @@ everywhere = np.flatnonzero(loud[:, 1:].all(axis=1))  # loud in every channel h 
 print("bins loud (top 30 dB) in all of the channels h=1 to 5: MIDI", LOW + everywhere)
 
 # %%
-fig, axes = viz.new_figure(1, 2, figsize=(10, 3.4), gridspec_kw={"width_ratios": [1, 1.3]})
+fig, axes = new_figure(1, 2, figsize=(10, 3.4), gridspec_kw={"width_ratios": [1, 1.3]})
 pitches = LOW + np.arange(frame.shape[0])
 axes[0, 0].plot(pitches, frame[:, 1], color="C0")
 for k in range(1, 6):
@@ -132,9 +128,9 @@ fig
 
 # %%
 from common.data import by_split, load_corpus
-from common.data.pipeline import FeatureCache, per_track
-from common.data.targets import N_PITCHES, PIANO_ROLL_LOW, pitch_roll
-from common.training import Stopwatch
+from common.data.cache import FeatureCache
+from common.data.targets import N_PITCHES, PIANO_ROLL_LOW, per_track, pitch_roll
+from common.nn.training import Stopwatch
 
 splits = by_split(load_corpus(SIZE).tracks(kind="music"))
 features = FeatureCache(
@@ -175,7 +171,7 @@ seconds = min(4.0, len(roll(track)) * hop_seconds)
 n_show = int(seconds / hop_seconds)
 extent = (0, seconds, PIANO_ROLL_LOW - 0.5, PIANO_ROLL_LOW + N_PITCHES - 0.5)
 notes = np.argwhere(roll(track)[:n_show] > 0)
-fig, axes = viz.new_figure(2, 3, figsize=(12, 5.5), sharex=True, sharey=True)
+fig, axes = new_figure(2, 3, figsize=(12, 5.5), sharex=True, sharey=True)
 for h, ax in enumerate(axes.flat):
     channel = features(track)[:n_show, :, h]
     ax.imshow(
@@ -218,7 +214,7 @@ del train_hcqt  # no longer needed: free the memory
 # script, whose design (decay, normalisation, peak picking) was chosen on the validation split.
 
 # %%
-from common.baselines import harmonic_summation
+from common.tasks.pitch import harmonic_summation
 
 
 def harmonic_sum(track) -> np.ndarray:
@@ -240,7 +236,7 @@ print("harmonic-summation salience of the first test clip:", summed["test"][0].s
 
 # %%
 from common.models.salience import deep_salience
-from common.training import set_seed
+from common.nn.training import set_seed
 
 set_seed(0)
 model = deep_salience(n_bins=N_PITCHES, n_harmonics=len(HARMONICS))
@@ -254,11 +250,11 @@ model.summary()
 
 # %%
 from common import runs_home
-from common.data.pipeline import CropDataset
-from common.training import fit, run_dir
+from common.data.samplers import CropDataset
+from common.nn.training import fit, run_dir
 
-CROP_FRAMES = 86  # 2 s
-epochs = EPOCHS[SIZE]
+CROP_FRAMES = notebook.script.CROP_FRAMES  # 86 frames, 2 s, as in the script
+epochs = notebook.epochs
 train = CropDataset(
     splits["train"], features, roll, CROP_FRAMES, batch_size=16, frame_targets=True, seed=0
 )
@@ -290,16 +286,10 @@ print(
 )
 
 # %%
-fig, axes = viz.new_figure(figsize=(6, 3))
-ax = axes[0, 0]
-epoch_numbers = np.arange(1, len(history.history["loss"]) + 1)
-ax.plot(epoch_numbers, history.history["loss"], marker="o", label="train")
-ax.plot(epoch_numbers, history.history["val_loss"], marker="o", label="validation")
-ax.set_xlabel("epoch")
-ax.xaxis.get_major_locator().set_params(integer=True)
-ax.set_ylabel("binary cross-entropy (per cell)")
-ax.set_title("Deep salience: training curves")
-ax.legend()
+fig, axes = new_figure(figsize=(6, 3))
+plot_learning_curves(
+    axes[0, 0], history, ylabel="binary cross-entropy (per cell)", title="Deep salience"
+)
 fig
 
 # %% [markdown]
@@ -322,7 +312,7 @@ print("deep salience of the first test clip:", predicted["test"][0].shape)
 # search uses that NumPy shortcut, and we check below that both give the same score.
 
 # %%
-from common.metrics import multipitch
+from common.tasks.pitch import multipitch
 
 THRESHOLDS = np.concatenate([np.linspace(0.02, 0.3, 15), np.linspace(0.35, 0.95, 13)])
 
@@ -351,7 +341,7 @@ for name, salience in methods.items():
     )
 
 # %%
-fig, axes = viz.new_figure(figsize=(6, 3))
+fig, axes = new_figure(figsize=(6, 3))
 for name in methods:
     line = axes[0, 0].plot(THRESHOLDS, search[name], marker=".", label=name)[0]
     axes[0, 0].axvline(chosen[name], color=line.get_color(), linestyle="--", linewidth=0.8)
@@ -409,7 +399,7 @@ panels = (
     ("harmonic summation", summed["test"][index][:n_show]),
     ("deep salience (probability)", predicted["test"][index][:n_show]),
 )
-fig, axes = viz.new_figure(1, 4, figsize=(15, 3.4), sharey=True)
+fig, axes = new_figure(1, 4, figsize=(15, 3.4), sharey=True)
 for ax, (title, image) in zip(axes[0, :3], panels, strict=True):
     ax.imshow(image.T, origin="lower", aspect="auto", extent=extent, cmap="magma")
     ax.scatter(notes[:, 0] * hop_seconds, notes[:, 1] + PIANO_ROLL_LOW, s=0.5, c="cyan")
@@ -449,11 +439,11 @@ def sonify(binary_roll: np.ndarray, fade_ms: float = 10.0) -> np.ndarray:
 
 
 print(f"{track.track_id}: the mix")
-display(viz.player(track.audio(), seconds=5))
+display(player(track.audio(), seconds=5))
 print("the score, as sine tones")
-display(viz.player(sonify(roll(track)), seconds=5))
+display(player(sonify(roll(track)), seconds=5))
 print(f"the deep-salience estimate (threshold {chosen['deep salience cnn']:.2f}), as sine tones")
-display(viz.player(sonify(predicted["test"][index] > chosen["deep salience cnn"]), seconds=5))
+display(player(sonify(predicted["test"][index] > chosen["deep salience cnn"]), seconds=5))
 
 # %% [markdown]
 # ## 9. The measured results, on every backend
@@ -464,7 +454,7 @@ display(viz.player(sonify(predicted["test"][index] > chosen["deep salience cnn"]
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(1, "multipitch"))
 

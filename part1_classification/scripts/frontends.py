@@ -40,12 +40,15 @@ def main(argv: list[str] | None = None) -> int:
 
     import numpy as np
 
-    from common import viz
-    from common.data.pipeline import CropDataset, FeatureCache, class_targets
+    from common.data.cache import FeatureCache
+    from common.data.samplers import CropDataset
+    from common.data.targets import class_targets
     from common.experiment import Experiment, clip_scores
-    from common.metrics import accuracy
     from common.models.waveform import frontend_classifier
-    from common.training import Stopwatch, compile_classifier, fit, log_figure, log_text, set_seed
+    from common.nn.tensorboard import log_figure, log_text
+    from common.nn.training import Stopwatch, compile_classifier, fit, set_seed
+    from common.tasks.classification import accuracy
+    from common.viz.figures import new_figure
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="genre")
@@ -102,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{per_second:6.1f} training examples/s"
         )
 
-    fig, axes = viz.new_figure(figsize=(5, 3.5))
+    fig, axes = new_figure(figsize=(5, 3.5))
     ax = axes[0, 0]
     for frontend, (test, parameters, per_second) in costs.items():
         ax.scatter(1000 / per_second, test, s=30 + parameters / 5000)

@@ -35,24 +35,19 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
     from sklearn.metrics import confusion_matrix
 
-    from common import viz
-    from common.audio import DEFAULT_SAMPLE_RATE
-    from common.augment import Augment
-    from common.baselines import support_vector_machine
-    from common.data.pipeline import CropDataset, FeatureCache, class_targets
+    from common.audio.io import DEFAULT_SAMPLE_RATE
+    from common.data.augment import Augment
+    from common.data.cache import FeatureCache
+    from common.data.samplers import CropDataset
+    from common.data.targets import class_targets
     from common.experiment import Experiment, clip_scores, crops_of
-    from common.interpret import conv_kernels, occlusion_map
-    from common.metrics import accuracy
-    from common.models.spectrogram import spectrogram_cnn
-    from common.training import (
-        SpectrogramImages,
-        Stopwatch,
-        compile_classifier,
-        fit,
-        log_audio,
-        log_figure,
-        set_seed,
-    )
+    from common.models.spectrogram import embedding_model, front_convolutions, spectrogram_cnn
+    from common.nn.interpret import conv_kernels, occlusion_map
+    from common.nn.tensorboard import SpectrogramImages, log_audio, log_figure
+    from common.nn.training import Stopwatch, compile_classifier, fit, set_seed
+    from common.tasks.classification import accuracy, support_vector_machine
+    from common.viz.figures import new_figure
+    from common.viz.plots import plot_confusion_matrix, plot_kernels, plot_saliency, prediction_grid
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="genre")
@@ -70,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     with Stopwatch() as watch:  # features of an untrained CNN: what the architecture alone gives
         set_seed(args.seed)
         untrained = spectrogram_cnn((crop, 64, 1), len(classes), name="random_cnn")
-        embedder = keras.Model(untrained.input, untrained.get_layer("embedding").output)
+        embedder = embedding_model(untrained)
         features = {s: clip_scores(embedder, tracks, logmel, crop) for s, tracks in splits.items()}
         svm = support_vector_machine(features["train"], y["train"])
         predicted = svm.predict(features["test"])
@@ -161,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     model, scores, log_dir = trained[best]
     print(f"Chosen on validation: {best}. Confusions, errors, filters and saliency: {log_dir}")
     decisions = scores["test"].argmax(1)
-    fig, axes = viz.new_figure(figsize=(6, 5))
-    viz.plot_confusion_matrix(
+    fig, axes = new_figure(figsize=(6, 5))
+    plot_confusion_matrix(
         axes[0, 0], confusion_matrix(y["test"], decisions, labels=range(len(classes))), classes
     )
     axes[0, 0].set_title(f"{best}, test split")
@@ -172,13 +167,13 @@ def main(argv: list[str] | None = None) -> int:
     if wrong:
         tracks = [splits["test"][i] for i in wrong]
         titles = [
-            f"{t.track_id}\\ntrue {t.genre} / said {classes[decisions[i]]}"
+            f"{t.track_id}\ntrue {t.genre} / said {classes[decisions[i]]}"
             for t, i in zip(tracks, wrong, strict=True)
         ]
         log_figure(
             log_dir,
             "misclassified test clips",
-            viz.prediction_grid([logmel(t)[:crop] for t in tracks], titles),
+            prediction_grid([logmel(t)[:crop] for t in tracks], titles),
         )
         log_audio(
             log_dir,
@@ -189,27 +184,22 @@ def main(argv: list[str] | None = None) -> int:
             ],
         )
 
-    front = [
-        layer.name
-        for layer in model.layers
-        if layer.name.startswith("front") and layer.name.endswith("conv")
-    ]
-    for layer_name in front:
+    for layer in front_convolutions(model):
         log_figure(
             log_dir,
-            f"first-layer filters: {layer_name}",
-            viz.plot_kernels(conv_kernels(model, layer_name), title=f"{best}: {layer_name}"),
+            f"first-layer filters: {layer.name}",
+            plot_kernels(conv_kernels(layer), title=f"{best}: {layer.name}"),
         )
 
     right = [i for i in range(len(decisions)) if decisions[i] == y["test"][i]][:4]
     if right:
-        fig, axes = viz.new_figure(1, len(right), figsize=(3.5 * len(right), 3))
+        fig, axes = new_figure(1, len(right), figsize=(3.5 * len(right), 3))
         for ax, i in zip(axes[0], right, strict=True):
             spectrogram = crops_of(logmel(splits["test"][i]), crop)[0]
             saliency = occlusion_map(
                 model, spectrogram[..., None], int(y["test"][i]), patch=(13, 8)
             )
-            viz.plot_saliency(ax, spectrogram, saliency)
+            plot_saliency(ax, spectrogram, saliency)
             ax.set_title(f"{splits['test'][i].genre}: what the decision rests on", fontsize=8)
         log_figure(log_dir, "occlusion saliency", fig)
     return experiment.finish()

@@ -28,15 +28,17 @@ def main(argv: list[str] | None = None) -> int:
 
     import numpy as np
 
-    from common import viz
-    from common.audio import DEFAULT_SAMPLE_RATE
-    from common.baselines import harmonic_summation
-    from common.data.pipeline import CropDataset, FeatureCache, per_track
-    from common.data.targets import N_PITCHES, PIANO_ROLL_LOW, pitch_roll
+    from common.audio.io import DEFAULT_SAMPLE_RATE
+    from common.data.cache import FeatureCache
+    from common.data.samplers import CropDataset
+    from common.data.targets import N_PITCHES, PIANO_ROLL_LOW, per_track, pitch_roll
     from common.experiment import Experiment
-    from common.metrics import multipitch
     from common.models.salience import deep_salience
-    from common.training import Stopwatch, fit, log_figure, set_seed
+    from common.nn.predict import predict_clips
+    from common.nn.tensorboard import log_figure
+    from common.nn.training import Stopwatch, fit, set_seed
+    from common.tasks.pitch import harmonic_summation, multipitch
+    from common.viz.figures import new_figure
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="notes")
@@ -121,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
             verbose=0,
         )
         predicted = {
-            s: [model.predict(hcqt(t)[None], verbose=0)[0] for t in splits[s]]
+            s: predict_clips(
+                model, [hcqt(t) for t in splits[s]], length_multiple=experiment.length_multiple
+            )
             for s in ("valid", "test")
         }
     threshold = report("deep salience cnn", "model", predicted, watch.seconds)
@@ -131,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = min(6.0, len(roll(track)) * hop_seconds)
     frames = int(seconds / hop_seconds)
     extent = (0, seconds, PIANO_ROLL_LOW - 0.5, PIANO_ROLL_LOW + N_PITCHES - 0.5)
-    fig, axes = viz.new_figure(1, 3, figsize=(13, 3.2))
+    fig, axes = new_figure(1, 3, figsize=(13, 3.2))
     panels = (
         ("HCQT, f0 channel (dB)", hcqt(track)[:frames, :, 1]),
         ("harmonic summation", summed["test"][0][:frames]),

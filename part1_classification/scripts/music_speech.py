@@ -34,20 +34,14 @@ def main(argv: list[str] | None = None) -> int:
     import keras
     import numpy as np
 
-    from common.audio import DEFAULT_SAMPLE_RATE
-    from common.data.pipeline import CropDataset, FeatureCache
+    from common.audio.io import DEFAULT_SAMPLE_RATE
+    from common.data.cache import FeatureCache
+    from common.data.samplers import CropDataset
     from common.experiment import Experiment, clip_scores
-    from common.metrics import balanced_accuracy
     from common.models.spectrogram import spectrogram_cnn
-    from common.training import (
-        AudioExamples,
-        SpectrogramImages,
-        Stopwatch,
-        compile_classifier,
-        fit,
-        log_hparams,
-        set_seed,
-    )
+    from common.nn.tensorboard import AudioExamples, SpectrogramImages, log_hparams
+    from common.nn.training import Stopwatch, compile_classifier, fit, set_seed
+    from common.tasks.classification import balanced_accuracy
 
     experiment = Experiment(args)
     splits = experiment.splits(kind=None, require="kind")

@@ -53,13 +53,15 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from common.audio import DEFAULT_SAMPLE_RATE
-    from common.data.pipeline import CropDataset, FeatureCache, multi_hot_targets
+    from common.audio.io import DEFAULT_SAMPLE_RATE
+    from common.data.cache import FeatureCache
+    from common.data.samplers import CropDataset
+    from common.data.targets import multi_hot_targets
     from common.experiment import Experiment, clip_scores
-    from common.metrics import macro_pr_auc, macro_roc_auc
     from common.models import load_model
-    from common.models.spectrogram import spectrogram_cnn
-    from common.training import Stopwatch, fit, set_seed
+    from common.models.spectrogram import backbone_of, spectrogram_cnn
+    from common.nn.training import Stopwatch, fit, set_seed
+    from common.tasks.classification import macro_pr_auc, macro_roc_auc
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require=labels)
@@ -99,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     record("mfcc statistics + logistic regression", "baseline", scores, watch.seconds)
 
     pretrained = load_model(args.backbone, compile=False)
-    backbone = pretrained.get_layer("backbone")
+    backbone = backbone_of(pretrained)
     train = CropDataset(
         splits["train"], logmel, tags_of, crop, batch_size=16, channel_axis=True, seed=args.seed
     )

@@ -32,10 +32,10 @@ def build(n_styles: int, n_instruments: int):
     import keras
     from keras import layers
 
-    from common.models.spectrogram import spectrogram_cnn
+    from common.models.spectrogram import embedding_model, spectrogram_cnn
 
     cnn = spectrogram_cnn((None, N_MELS, 1), n_styles, widths=WIDTHS, name="source_cnn")
-    backbone = keras.Model(cnn.input, cnn.get_layer("embedding").output, name="backbone")
+    backbone = embedding_model(cnn, name="backbone")
     inputs = keras.Input((None, N_MELS, 1), name="spectrogram")
     embedding = layers.Dropout(0.3, name="dropout")(backbone(inputs))
     outputs = {
@@ -60,13 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     import keras
     import numpy as np
 
-    from common.audio import DEFAULT_SAMPLE_RATE
-    from common.bench import machine
-    from common.data.pipeline import CropDataset, FeatureCache, class_targets, multi_hot_targets
+    from common.audio.io import DEFAULT_SAMPLE_RATE
+    from common.course.bench import machine
+    from common.data.cache import FeatureCache
+    from common.data.samplers import CropDataset
+    from common.data.targets import class_targets, multi_hot_targets
     from common.experiment import Experiment, clip_scores
     from common.fileio import atomic_path, write_json
-    from common.metrics import accuracy, macro_roc_auc
-    from common.training import Stopwatch, fit, set_seed
+    from common.nn.training import Stopwatch, fit, set_seed
+    from common.tasks.classification import accuracy, macro_roc_auc
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="genre")
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         {
             "source": f"{args.dataset} corpus, {args.size} preset, seed {args.seed}",
             "inputs": f"log-mel, {N_MELS} bands, 1024-point FFT, hop 512 at {DEFAULT_SAMPLE_RATE} Hz "
-            f"(common.audio.logmel), crops of {crop} frames",
+            f"(common.audio.features.logmel), crops of {crop} frames",
             "embedding": "layer 'embedding' of sub-model 'backbone': mean and max over time and frequency",
             "styles": styles,
             "instruments": instruments,

@@ -30,14 +30,18 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from common import viz
-    from common.audio import DEFAULT_SAMPLE_RATE, frame_times
-    from common.data.pipeline import CropDataset, FeatureCache, per_track
-    from common.data.targets import vocal_activity
+    from common.audio.features import frame_times
+    from common.audio.io import DEFAULT_SAMPLE_RATE
+    from common.data.cache import FeatureCache
+    from common.data.samplers import CropDataset
+    from common.data.targets import per_track, vocal_activity
     from common.experiment import Experiment, clip_scores
-    from common.metrics import balanced_accuracy, best_threshold, frame_f1
     from common.models.spectrogram import frame_tagger, spectrogram_cnn
-    from common.training import Stopwatch, compile_classifier, fit, log_figure, set_seed
+    from common.nn.predict import predict_clips
+    from common.nn.tensorboard import log_figure
+    from common.nn.training import Stopwatch, compile_classifier, fit, set_seed
+    from common.tasks.classification import balanced_accuracy, best_threshold, frame_f1
+    from common.viz.figures import new_figure
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="vocal")
@@ -167,8 +171,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         curves = {
             split: [
-                tagger.predict(logmel(t)[None, ..., None], verbose=0)[0, :, 0]
-                for t in splits[split]
+                curve[:, 0]
+                for curve in predict_clips(
+                    tagger,
+                    [logmel(t)[..., None] for t in splits[split]],
+                    length_multiple=experiment.length_multiple,
+                )
             ]
             for split in ("valid", "test")
         }
@@ -189,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     # The activation over time of a few test clips, under the truth.
     examples = [i for i, t in enumerate(splits["test"]) if t.vocal][:3]
     if examples:
-        fig, axes = viz.new_figure(len(examples), 1, figsize=(9, 2.2 * len(examples)))
+        fig, axes = new_figure(len(examples), 1, figsize=(9, 2.2 * len(examples)))
         for ax, i in zip(axes[:, 0], examples, strict=True):
             track = splits["test"][i]
             times = frame_times(len(curves[i]), DEFAULT_SAMPLE_RATE, 512)

@@ -5,7 +5,7 @@
 Writes PNG files (150 dpi) and ``facts.json`` (numbers quoted by the slides: receptive fields
 and parameter counts of the course's CNNs, the settings of the Part 1 scripts, small
 measurements on the tiny corpus...) to ``part1_classification/slides/figures/``, which is
-regenerated on every build (``python -m common.slides --parts 1``).
+regenerated on every build (``python -m common.course.slides --parts 1``).
 
 Only the **tiny** corpus is used and nothing is trained except scikit-learn baselines and a
 NumPy logistic regression, so the script runs in well under a minute. The pre-trained backbone
@@ -21,29 +21,31 @@ import re
 import sys
 from pathlib import Path
 
-from common.cli import select_backend
-from common.slide_figures import (
+from common.cli import load_script, select_backend
+from common.course.slide_figures import (
     BLUE,
     GREEN,
     GREY,
     ORANGE,
     RED,
-    load_script,
     notebook_titles,
     save_png,
     style_matplotlib,
 )
+from common.viz.figures import new_figure
+from common.viz.plots import plot_kernels, plot_saliency
 
 # Keras only runs small forward passes here; PyTorch starts them without compiling anything.
 BACKEND = select_backend("torch")
 
 import numpy as np  # noqa: E402
 
-from common import REPO_ROOT, viz  # noqa: E402
-from common.audio import DEFAULT_SAMPLE_RATE, frame_times, logmel  # noqa: E402
-from common.baselines import harmonic_summation  # noqa: E402
+from common import REPO_ROOT  # noqa: E402
+from common.audio.features import frame_times, logmel  # noqa: E402
+from common.audio.io import DEFAULT_SAMPLE_RATE  # noqa: E402
 from common.data import by_split, load_corpus  # noqa: E402
-from common.data.pipeline import FeatureCache  # noqa: E402
+from common.data.cache import FeatureCache  # noqa: E402
+from common.tasks.pitch import harmonic_summation  # noqa: E402
 
 PART = REPO_ROOT / "part1_classification"
 OUT = Path(__file__).resolve().parent / "figures"
@@ -61,7 +63,7 @@ def save(fig, name: str) -> None:
 
 def script(name: str):
     """A Part 1 script as a module (its constants; ``main`` is not run)."""
-    return load_script(PART / "scripts" / f"{name}.py", f"part1_{name}")
+    return load_script(PART / "scripts" / f"{name}.py")
 
 
 def first(tracks, split: str, genre: str | None = None):
@@ -132,7 +134,7 @@ def convolution(spectrogram: np.ndarray) -> dict:
         "onset kernel": np.array([[-1, -1, -1], [0, 0, 0], [1, 1, 1]]) / 3,
         "partial kernel": np.array([[-1, 2, -1]] * 3) / 3,
     }
-    fig, axes = viz.new_figure(1, 3, figsize=(11, 2.45))
+    fig, axes = new_figure(1, 3, figsize=(11, 2.45))
     show(axes[0, 0], spectrogram, "input: log-mel, 64 bands", **decibels(spectrogram))
     mel_axis(axes[0, 0])
     for ax, (name, kernel) in zip(axes[0, 1:], kernels.items(), strict=True):
@@ -156,13 +158,12 @@ def convolution(spectrogram: np.ndarray) -> dict:
 
 def feature_maps(backbone, spectrogram: np.ndarray) -> dict:
     """Six of the 32 first-layer feature maps of the pre-trained backbone."""
-    import keras
+    from common.models.spectrogram import front_model
 
-    layer = backbone.get_layer("front_relu")
-    probe = keras.Model(backbone.input, layer.output)
+    probe = front_model(backbone)
     maps = np.asarray(probe.predict(spectrogram[None, :, :, None], verbose=0))[0]
     order = np.argsort(-maps.std(axis=(0, 1)), kind="stable")[:6]
-    fig, axes = viz.new_figure(1, 6, figsize=(11, 1.95), sharex=True, sharey=True)
+    fig, axes = new_figure(1, 6, figsize=(11, 1.95), sharex=True, sharey=True)
     for ax, channel in zip(axes.flat, sorted(order), strict=True):
         show(ax, maps[:, :, channel], f"channel {channel}", cmap="viridis", vmin=0)
     mel_axis(axes[0, 0], label=False)
@@ -191,7 +192,7 @@ def invariance(backbone, spectrograms: list[np.ndarray]) -> dict:
     curves = {"input (log-mel)": change(batch)}
     labels = ["block 1", "block 2", "block 3", "block 4", "embedding (global pooling)"]
     curves.update({label: change(o) for label, o in zip(labels, outputs, strict=True)})
-    fig, axes = viz.new_figure(figsize=(5.6, 3.1))
+    fig, axes = new_figure(figsize=(5.6, 3.1))
     ax = axes[0, 0]
     colours = [GREY, "#9ecae1", "#6baed6", "#3182bd", "#08519c", ORANGE]
     for (label, curve), colour in zip(curves.items(), colours, strict=True):
@@ -268,7 +269,7 @@ def receptive_field_figure(spectrogram: np.ndarray, fields: list[dict]) -> None:
     from matplotlib import patheffects
     from matplotlib.patches import Rectangle
 
-    fig, axes = viz.new_figure(figsize=(11, 2.75))
+    fig, axes = new_figure(figsize=(11, 2.75))
     ax = axes[0, 0]
     show(ax, spectrogram, **decibels(spectrogram))
     mel_axis(ax)
@@ -300,7 +301,7 @@ def filter_shapes(spectrogram: np.ndarray) -> dict:
     """The four first-layer shapes of ``genre.py`` drawn to scale on a log-mel crop."""
     from matplotlib.patches import Rectangle
 
-    from common.models.spectrogram import FILTER_SHAPES, spectrogram_cnn
+    from common.models.spectrogram import FILTER_SHAPES, front_convolutions, spectrogram_cnn
 
     tall = max(3, N_MELS // 3)
     shapes = {
@@ -310,7 +311,7 @@ def filter_shapes(spectrogram: np.ndarray) -> dict:
         "musical": [((1, tall), "#00e5ff"), ((32, 1), "#7CFC00"), ((7, 7), "#ffd700")],
     }
     places = [(10, 6), (55, 30), (95, 44)]
-    fig, axes = viz.new_figure(1, 4, figsize=(11, 2.15), sharey=True)
+    fig, axes = new_figure(1, 4, figsize=(11, 2.15), sharey=True)
     frame = HOP / SR
     facts = {}
     for ax, name in zip(axes[0], FILTER_SHAPES, strict=True):
@@ -323,11 +324,7 @@ def filter_shapes(spectrogram: np.ndarray) -> dict:
                     )
                 )
         model = spectrogram_cnn((CROP, N_MELS, 1), 8, filter_shape=name)
-        front = [
-            layer
-            for layer in model.layers
-            if layer.name.startswith("front") and layer.name.endswith("conv")
-        ]
+        front = front_convolutions(model)
         facts[name] = {
             "kernels": [list(layer.kernel_size) for layer in front],
             "filters": [int(layer.filters) for layer in front],
@@ -369,12 +366,12 @@ def frontends(track, settings) -> dict:
     a learnable Fourier basis. Parameters of each classifier of ``frontends.py``."""
     import keras
 
-    from common.frontends import LogMelSpectrogram, SincFilterbank, TrainableSTFT
-    from common.models.waveform import FRONTENDS, frontend_classifier
+    from common.models.waveform import FRONTENDS, frontend_classifier, frontend_of
+    from common.nn.frontends import LogMelSpectrogram, SincFilterbank, TrainableSTFT
 
     n = settings.CROP_SAMPLES
     signal = track.audio()[:n].astype("float32")
-    fig, axes = viz.new_figure(1, 4, figsize=(11, 2.2), width_ratios=(1, 1, 1, 1))
+    fig, axes = new_figure(1, 4, figsize=(11, 2.2), width_ratios=(1, 1, 1, 1))
     ax = axes[0, 0]
     t = np.arange(n) / SR
     ax.plot(t, signal, color=BLUE, lw=0.3)
@@ -417,7 +414,7 @@ def frontends(track, settings) -> dict:
     facts = {"crop_samples": n, "crop_seconds": n / SR, "settings": {}}
     for name in FRONTENDS:
         model = frontend_classifier(name, n, 8)
-        front = 0 if name == "waveform" else int(model.get_layer("frontend").count_params())
+        front = 0 if name == "waveform" else int(frontend_of(model).count_params())
         rate, stretch = settings.SETTINGS[name]
         facts["settings"][name] = {
             "parameters": int(model.count_params()),
@@ -440,7 +437,7 @@ def outputs(pretrained, track, crop: np.ndarray, info: dict) -> dict:
     style = np.asarray(result["style"])[0]
     instruments = np.asarray(result["instruments"])[0]
     styles, names = info["styles"], info["instruments"]
-    fig, axes = viz.new_figure(1, 2, figsize=(11, 2.5), width_ratios=(1, 2))
+    fig, axes = new_figure(1, 2, figsize=(11, 2.5), width_ratios=(1, 2))
     ax = axes[0, 0]
     colours = [RED if s == track.genre else BLUE for s in styles]
     ax.bar(range(len(styles)), style, color=colours)
@@ -471,7 +468,7 @@ def auc_curves() -> dict:
     from sklearn import metrics
 
     rng = np.random.default_rng(0)
-    fig, axes = viz.new_figure(1, 2, figsize=(8.6, 3.0))
+    fig, axes = new_figure(1, 2, figsize=(8.6, 3.0))
     facts = {}
     for prevalence, colour in ((0.5, BLUE), (0.05, ORANGE)):
         n = 4000
@@ -505,7 +502,7 @@ def auc_curves() -> dict:
 
 def class_balance(corpus) -> dict:
     """Music and speech clips per split: what 'always music' scores, with and without balance."""
-    from common.metrics import accuracy, balanced_accuracy
+    from common.tasks.classification import accuracy, balanced_accuracy
 
     test = [t for t in corpus.tracks() if t.split == "test"]
     truth = np.array([t.kind == "speech" for t in test], dtype=int)
@@ -529,7 +526,7 @@ def training_dynamics(corpus, cache: FeatureCache, music_speech) -> dict:
     every = np.concatenate([cache(t) for t in corpus.tracks()])
     mean, std = every.mean(0), every.std(0)
     rates = {r[1]: r[2] for r in music_speech.RUNS}
-    fig, axes = viz.new_figure(1, 2, figsize=(9.5, 2.4), width_ratios=(1.3, 1))
+    fig, axes = new_figure(1, 2, figsize=(9.5, 2.4), width_ratios=(1.3, 1))
     ax = axes[0, 0]
     bands = np.arange(N_MELS)
     ax.fill_between(bands, mean - std, mean + std, color=BLUE, alpha=0.25, lw=0, label="± 1 std")
@@ -582,7 +579,7 @@ def augmentation(track, partner) -> dict:
     """SpecAugment and mixup (common.augment), and three audio-domain transformations."""
     import librosa
 
-    from common.augment import mixup, spec_augment
+    from common.data.augment import mixup, spec_augment
 
     seconds = 3.0
     n = int(seconds * SR)
@@ -615,7 +612,7 @@ def augmentation(track, partner) -> dict:
         f"white noise at {snr:.0f} dB SNR": noisy,
     }
     top = original.max()
-    fig, axes = viz.new_figure(2, 3, figsize=(11, 4.4), sharex=True, sharey=True)
+    fig, axes = new_figure(2, 3, figsize=(11, 4.4), sharex=True, sharey=True)
     for ax, (title, image) in zip(axes.flat, panels.items(), strict=True):
         show(ax, image, title, vmin=top - 80, vmax=top)
     for ax in axes[0]:
@@ -640,7 +637,7 @@ def vocal_activity_figures(corpus, cache: FeatureCache, pretrained, info: dict) 
     from sklearn.preprocessing import StandardScaler
 
     from common.data.targets import vocal_activity
-    from common.metrics import balanced_accuracy, frame_f1
+    from common.tasks.classification import balanced_accuracy, frame_f1
 
     splits = by_split(corpus.tracks(kind="music"))
     mfcc = FeatureCache("mfcc", n_mfcc=20, hop_length=HOP)
@@ -684,7 +681,7 @@ def vocal_activity_figures(corpus, cache: FeatureCache, pretrained, info: dict) 
 
     index = next(i for i, t in enumerate(test) if t.vocal)
     track = test[index]
-    fig, axes = viz.new_figure(2, 1, figsize=(11, 3.4), sharex=True, height_ratios=(1.3, 1))
+    fig, axes = new_figure(2, 1, figsize=(11, 3.4), sharex=True, height_ratios=(1.3, 1))
     spectrogram = cache(track)
     show(axes[0, 0], spectrogram, **decibels(spectrogram))
     mel_axis(axes[0, 0])
@@ -706,7 +703,7 @@ def vocal_activity_figures(corpus, cache: FeatureCache, pretrained, info: dict) 
 
     sung = np.array([bool(t.vocal) for t in test])
     pooled = {"mean": np.array([c.mean() for c in slid]), "max": np.array([c.max() for c in slid])}
-    fig, axes = viz.new_figure(figsize=(4.6, 2.9))
+    fig, axes = new_figure(figsize=(4.6, 2.9))
     ax = axes[0, 0]
     for k, values in enumerate(pooled.values()):
         jitter = np.linspace(-0.15, 0.15, len(values))
@@ -755,7 +752,7 @@ def multipitch_figures(corpus, settings) -> dict:
     """The HCQT of ``multipitch.py``, the score's pitch roll and the harmonic-summation baseline
     (threshold chosen on a validation clip, scored on a test clip with mir_eval)."""
     from common.data.targets import N_PITCHES, PIANO_ROLL_LOW, pitch_roll
-    from common.metrics import multipitch
+    from common.tasks.pitch import multipitch
 
     harmonics = settings.HARMONICS
     hcqt = FeatureCache(
@@ -790,7 +787,7 @@ def multipitch_figures(corpus, settings) -> dict:
     extent = (0, frames * hop_seconds, PIANO_ROLL_LOW - 0.5, PIANO_ROLL_LOW + N_PITCHES - 0.5)
     truth = roll(track)[:frames]
     notes = np.argwhere(truth > 0)
-    fig, axes = viz.new_figure(1, len(harmonics), figsize=(11, 2.5), sharey=True)
+    fig, axes = new_figure(1, len(harmonics), figsize=(11, 2.5), sharey=True)
     top = cube[:frames].max()
     for ax, (k, h) in zip(axes[0], enumerate(harmonics), strict=True):
         ax.imshow(
@@ -811,7 +808,7 @@ def multipitch_figures(corpus, settings) -> dict:
     axes[0, 0].set_ylabel("MIDI pitch of the bin")
     save(fig, "hcqt_channels")
 
-    fig, axes = viz.new_figure(1, 3, figsize=(11, 2.8), sharey=True)
+    fig, axes = new_figure(1, 3, figsize=(11, 2.8), sharey=True)
     panels = (
         ("pitch roll of the score (target)", truth, "Greys"),
         ("harmonic summation salience (square root)", np.sqrt(salience[:frames]), "magma"),
@@ -870,10 +867,11 @@ def inside(backbone, pretrained, corpus, cache: FeatureCache, info: dict) -> dic
     import keras
 
     from common.experiment import crops_of
-    from common.interpret import conv_kernels, occlusion_map
+    from common.models.spectrogram import front_convolutions
+    from common.nn.interpret import conv_kernels, occlusion_map
 
-    kernels = conv_kernels(backbone, "front_conv")
-    fig = viz.plot_kernels(kernels, columns=8)
+    kernels = conv_kernels(front_convolutions(backbone)[0])
+    fig = plot_kernels(kernels, columns=8)
     fig.set_size_inches(4.6, 2.5)
     save(fig, "kernels")
 
@@ -882,14 +880,14 @@ def inside(backbone, pretrained, corpus, cache: FeatureCache, info: dict) -> dic
     chosen = []
     for genre in ("funk", "waltz"):
         chosen.append(first(corpus.tracks(kind="music"), "test", genre))
-    fig, axes = viz.new_figure(1, len(chosen), figsize=(6.4, 2.5), sharey=True)
+    fig, axes = new_figure(1, len(chosen), figsize=(6.4, 2.5), sharey=True)
     facts = []
     for ax, track in zip(axes[0], chosen, strict=True):
         crop = crops_of(cache(track), CROP)[0]
         target = styles.index(track.genre)
         saliency = occlusion_map(style, crop[..., None], target, patch=(13, 8))
         probability = float(np.asarray(style.predict(crop[None, ..., None], verbose=0))[0, target])
-        viz.plot_saliency(ax, crop, saliency)
+        plot_saliency(ax, crop, saliency)
         ax.set_title(f"{track.genre}: P = {probability:.2f}", fontsize=10)
         facts.append({"track": track.track_id, "genre": track.genre, "probability": probability})
         if ax is not axes[0, 0]:
@@ -921,7 +919,7 @@ def embeddings(backbone, corpus, cache: FeatureCache) -> dict:
         axes_2d = vt[:2] * np.sign(vt[:2, :1] + 1e-12)
         return standard @ axes_2d.T
 
-    fig, axes = viz.new_figure(1, 2, figsize=(9.6, 2.5))
+    fig, axes = new_figure(1, 2, figsize=(9.6, 2.5))
     markers = "osD^v<>P"
     for ax, (title, table) in zip(
         axes[0],
@@ -979,7 +977,7 @@ def splits_figure(corpus) -> dict:
         random[versions.index(t.version), works.index(t.work_id)] = code[split]
     trials = [straddling(random_split()) for _ in range(500)]
     cmap = ListedColormap([BLUE, ORANGE, RED])
-    fig, axes = viz.new_figure(2, 1, figsize=(11, 1.9), sharex=True)
+    fig, axes = new_figure(2, 1, figsize=(11, 1.9), sharex=True)
     for ax, (title, table) in zip(
         axes[:, 0],
         (("split by work (the corpus)", actual), ("random split by clip", random)),
@@ -1033,6 +1031,7 @@ def notebooks() -> list[dict]:
 
 def main() -> int:
     from common.models import load_model
+    from common.models.spectrogram import backbone_of
 
     OUT.mkdir(parents=True, exist_ok=True)
     style_matplotlib()
@@ -1053,7 +1052,7 @@ def main() -> int:
     facts["frontends"] = frontends(funk, script("frontends"))
 
     pretrained = load_model(PART / "backbone" / "backbone.keras", compile=False)
-    backbone = pretrained.get_layer("backbone")
+    backbone = backbone_of(pretrained)
     facts["feature_maps"] = feature_maps(backbone, spectrogram)
     facts["invariance"] = invariance(
         backbone, [cache(first(music, "test", g)) for g in corpus.genres]

@@ -32,24 +32,20 @@
 # line; its measured results close this notebook.
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
+notebook = start_notebook("novelty")
+SIZE = notebook.size
 
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
-
-import keras
 import numpy as np
 from IPython.display import display
 
-from common import viz
+from common.audio.sonify import player
 
-viz.setup_notebook()  # compact inline figures
 # Nothing is trained in this notebook (nor in scripts/novelty.py): no EPOCHS to set.
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
-
 # %% [markdown]
 # ## 1. What is an onset, and where does the corpus put them?
 #
@@ -68,9 +64,10 @@ print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:
 #   could say when they start.
 #
 # The labels are in `track.onsets`, in seconds.
-
 # %%
 from common.data import load_corpus
+from common.viz.figures import new_figure
+from common.viz.plots import plot_activation, plot_spectrogram, plot_waveform
 
 corpus = load_corpus(SIZE)
 splits = {s: corpus.tracks(split=s, kind="music") for s in ("train", "valid", "test")}
@@ -96,8 +93,8 @@ print(", ".join(f"{g} {d:.1f}" for g, d in sorted(density.items(), key=lambda x:
 # it with a click on every annotated onset: the clicks should fall exactly on the attacks.
 
 # %%
-from common.audio import DEFAULT_SAMPLE_RATE
-from common.sonify import with_clicks
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.audio.sonify import with_clicks
 
 example = next(t for t in splits["valid"] if t.genre == "reggae")
 audio = example.audio()
@@ -113,8 +110,8 @@ print(
 # merge into one onset, and any slow swell has none.
 
 # %%
-from common.data.pipeline import FeatureCache
-from common.novelty import FFT_SIZES, FRAME_RATE, HOP_LENGTH
+from common.audio.features import ONSET_FFT_SIZES, ONSET_FRAME_RATE, ONSET_HOP_LENGTH
+from common.data.cache import FeatureCache
 
 spectrogram = FeatureCache("onset_spectrogram")  # computed once per clip, then read from disk
 EXCERPT = (0.5, 4.5)  # seconds shown in the close-up figures
@@ -126,11 +123,13 @@ def mark_onsets(ax, times, color="white", ymin=0.0):
         ax.axvline(t, ymin=ymin, color=color, linewidth=0.8, alpha=0.8)
 
 
-fig, axes = viz.new_figure(2, 1, figsize=(9, 4.5), sharex=True)
-viz.plot_waveform(axes[0, 0], audio)
+fig, axes = new_figure(2, 1, figsize=(9, 4.5), sharex=True)
+plot_waveform(axes[0, 0], audio)
 mark_onsets(axes[0, 0], example.onsets, color="C3")
 axes[0, 0].set_title(f"{example.track_id}: waveform and annotated onsets (red)")
-viz.plot_spectrogram(axes[1, 0], spectrogram(example)[..., 0], hop_length=HOP_LENGTH, kind="plain")
+plot_spectrogram(
+    axes[1, 0], spectrogram(example)[..., 0], hop_length=ONSET_HOP_LENGTH, kind="plain"
+)
 mark_onsets(axes[1, 0], example.onsets)
 axes[1, 0].set_ylabel("mel band")
 axes[1, 0].set_title("log-magnitude mel spectrogram (shortest window) and annotated onsets")
@@ -140,12 +139,12 @@ fig
 # %%
 LISTEN_SECONDS = 5.0  # the players hold the first seconds of each clip
 print(f"{example.track_id} with a click on every annotated onset:")
-display(viz.player(with_clicks(audio, example.onsets), seconds=LISTEN_SECONDS))
+display(player(with_clicks(audio, example.onsets), seconds=LISTEN_SECONDS))
 
 # %% [markdown]
 # ## 2. A spectrogram at three resolutions
 #
-# Every detector of Part 3 reads the same input, `common.novelty.onset_spectrogram`: the
+# Every detector of Part 3 reads the same input, `common.audio.features.onset_spectrogram`: the
 # short-time Fourier transform with a hop of 220 samples (about 100 frames per second, so
 # one frame every 10 ms), its magnitudes summed into 80 mel bands between 27.5 Hz and 11 kHz,
 # and compressed by $\log(1 + |X|)$. The logarithm makes a change of loudness look the same
@@ -162,17 +161,19 @@ display(viz.player(with_clicks(audio, example.onsets), seconds=LISTEN_SECONDS))
 # %%
 features = spectrogram(example)
 print(f"onset spectrogram of {example.track_id}: {features.shape} (frames, mel bands, windows)")
-print(f"hop {HOP_LENGTH} samples = {1000 / FRAME_RATE:.1f} ms, {FRAME_RATE:.1f} frames per second")
-for channel, n_fft in enumerate(FFT_SIZES):
+print(
+    f"hop {ONSET_HOP_LENGTH} samples = {1000 / ONSET_FRAME_RATE:.1f} ms, {ONSET_FRAME_RATE:.1f} frames per second"
+)
+for channel, n_fft in enumerate(ONSET_FFT_SIZES):
     print(
         f"channel {channel}: window of {n_fft} samples = {1000 * n_fft / DEFAULT_SAMPLE_RATE:.0f} "
         f"ms, FFT bins {DEFAULT_SAMPLE_RATE / n_fft:.1f} Hz apart"
     )
 
 # %%
-fig, axes = viz.new_figure(len(FFT_SIZES), 1, figsize=(9, 6.5), sharex=True)
-for channel, (ax, n_fft) in enumerate(zip(axes[:, 0], FFT_SIZES, strict=True)):
-    viz.plot_spectrogram(ax, features[..., channel], hop_length=HOP_LENGTH, kind="plain")
+fig, axes = new_figure(len(ONSET_FFT_SIZES), 1, figsize=(9, 6.5), sharex=True)
+for channel, (ax, n_fft) in enumerate(zip(axes[:, 0], ONSET_FFT_SIZES, strict=True)):
+    plot_spectrogram(ax, features[..., channel], hop_length=ONSET_HOP_LENGTH, kind="plain")
     mark_onsets(ax, example.onsets)
     ax.set_xlim(*EXCERPT)
     ax.set_ylabel("mel band")
@@ -203,21 +204,25 @@ fig
 # a *ratio* of magnitudes: a band that doubles counts the same whether it is loud or quiet.
 #
 # Here are the three steps on the middle channel (the one the script's detectors use), as
-# `common.novelty.spectral_flux` computes them.
+# `common.tasks.rhythm.novelty.spectral_flux` computes them.
 
 # %%
-from common.novelty import normalise_novelty, onset_spectrogram, spectral_flux, superflux
+from common.audio.features import onset_spectrogram
+from common.tasks.rhythm.novelty import normalise_novelty, spectral_flux, superflux
 
 S = features[..., 1]
 difference = S - np.concatenate([S[:1], S[:-1]])  # S(n, k) - S(n - 1, k); the first frame: 0
 rectified = np.maximum(difference, 0.0)  # H: increases only
 flux = rectified.sum(axis=1)  # sum over the bands
-print("same as common.novelty.spectral_flux:", np.allclose(flux, spectral_flux(S), atol=1e-4))
+print(
+    "same as common.tasks.rhythm.novelty.spectral_flux:",
+    np.allclose(flux, spectral_flux(S), atol=1e-4),
+)
 
-duration = len(S) / FRAME_RATE
+duration = len(S) / ONSET_FRAME_RATE
 limit = float(np.percentile(np.abs(difference), 99.5))  # colour scale: most values visible
-fig, axes = viz.new_figure(4, 1, figsize=(9, 8), sharex=True)
-viz.plot_spectrogram(axes[0, 0], S, hop_length=HOP_LENGTH, kind="plain")
+fig, axes = new_figure(4, 1, figsize=(9, 8), sharex=True)
+plot_spectrogram(axes[0, 0], S, hop_length=ONSET_HOP_LENGTH, kind="plain")
 axes[0, 0].set_title("log-magnitude spectrogram S(n, k)")
 for ax, image, title in (
     (axes[1, 0], difference, "difference S(n, k) - S(n-1, k): red = louder, blue = softer"),
@@ -238,8 +243,8 @@ for ax in axes[:3, 0]:
     mark_onsets(ax, example.onsets, color="0.2", ymin=0.9)  # annotated onsets: ticks at the top
     ax.set_ylabel("mel band")
     ax.set_xlabel("")
-viz.plot_activation(
-    axes[3, 0], normalise_novelty(flux), FRAME_RATE, example.onsets, label="spectral flux"
+plot_activation(
+    axes[3, 0], normalise_novelty(flux), ONSET_FRAME_RATE, example.onsets, label="spectral flux"
 )
 axes[3, 0].set_title("sum over the bands (scaled to a maximum of 1): the spectral flux")
 axes[3, 0].legend(loc="upper right", fontsize=7)
@@ -296,16 +301,16 @@ vibrato_curves = {
     "spectral flux": normalise_novelty(spectral_flux(test_features[..., 1])),
     "superflux": superflux(test_features),
 }
-times = np.arange(len(test_features)) / FRAME_RATE
+times = np.arange(len(test_features)) / ONSET_FRAME_RATE
 away = np.min(np.abs(times[:, None] - test_onsets[None, :]), axis=1) > 0.25  # far from onsets
 
-fig, axes = viz.new_figure(3, 1, figsize=(9, 6), sharex=True)
-viz.plot_spectrogram(axes[0, 0], test_features[..., 1], hop_length=HOP_LENGTH, kind="plain")
+fig, axes = new_figure(3, 1, figsize=(9, 6), sharex=True)
+plot_spectrogram(axes[0, 0], test_features[..., 1], hop_length=ONSET_HOP_LENGTH, kind="plain")
 axes[0, 0].set_ylabel("mel band")
 axes[0, 0].set_xlabel("")
 axes[0, 0].set_title("three tones with a one-semitone vibrato: the partials wobble")
 for ax, (name, curve), color in zip(axes[1:, 0], vibrato_curves.items(), ("C0", "C2"), strict=True):
-    viz.plot_activation(ax, curve, FRAME_RATE, test_onsets, label=name, color=color)
+    plot_activation(ax, curve, ONSET_FRAME_RATE, test_onsets, label=name, color=color)
     ax.legend(loc="upper right", fontsize=7)
     ax.set_xlabel("")
     print(f"{name:13s}: highest value more than 0.25 s from an onset {curve[away].max():.3f}")
@@ -313,7 +318,7 @@ axes[-1, 0].set_xlabel("Time (s)")
 fig
 
 # %%
-display(viz.player(test_signal, seconds=3.0))  # the first tone, and the start of the second
+display(player(test_signal, seconds=3.0))  # the first tone, and the start of the second
 
 # %% [markdown]
 # The plain flux answers every swing of the vibrato with a bump that a low threshold would
@@ -325,8 +330,10 @@ display(viz.player(test_signal, seconds=3.0))  # the first tone, and the start o
 
 # %%
 quartet = next(t for t in splits["valid"] if t.genre == "string quartet")
-fig, axes = viz.new_figure(3, 1, figsize=(9, 6), sharex=True)
-viz.plot_spectrogram(axes[0, 0], spectrogram(quartet)[..., 1], hop_length=HOP_LENGTH, kind="plain")
+fig, axes = new_figure(3, 1, figsize=(9, 6), sharex=True)
+plot_spectrogram(
+    axes[0, 0], spectrogram(quartet)[..., 1], hop_length=ONSET_HOP_LENGTH, kind="plain"
+)
 mark_onsets(axes[0, 0], quartet.onsets)
 axes[0, 0].set_ylabel("mel band")
 axes[0, 0].set_xlabel("")
@@ -336,14 +343,14 @@ quartet_curves = {
     "superflux": superflux(spectrogram(quartet)),
 }
 for ax, (name, curve), color in zip(axes[1:, 0], quartet_curves.items(), ("C0", "C2"), strict=True):
-    viz.plot_activation(ax, curve, FRAME_RATE, quartet.onsets, label=name, color=color)
+    plot_activation(ax, curve, ONSET_FRAME_RATE, quartet.onsets, label=name, color=color)
     ax.legend(loc="upper right", fontsize=7)
     ax.set_xlabel("")
 axes[-1, 0].set_xlabel("Time (s)")
 fig
 
 # %%
-display(viz.player(with_clicks(quartet.audio(), quartet.onsets), seconds=LISTEN_SECONDS))
+display(player(with_clicks(quartet.audio(), quartet.onsets), seconds=LISTEN_SECONDS))
 
 # %% [markdown]
 # Most annotated onsets are clear peaks of both curves, but some produce only a small bump:
@@ -356,7 +363,7 @@ display(viz.player(with_clicks(quartet.audio(), quartet.onsets), seconds=LISTEN_
 # ## 5. Peak picking: from a curve to a list of times
 #
 # A novelty function is not yet a list of onsets. **Peak picking** decides which frames $n$
-# of the novelty $x$ are onsets (Böck, Krebs and Schedl, 2012); `common.events.pick_peaks`
+# of the novelty $x$ are onsets (Böck, Krebs and Schedl, 2012); `common.tasks.rhythm.peaks.pick_peaks`
 # keeps frame $n$ when
 #
 # 1. it is a **local maximum**: $x(n) = \max\{x(m) : n - w_1 \le m \le n + w_2\}$;
@@ -366,15 +373,14 @@ display(viz.player(with_clicks(quartet.audio(), quartet.onsets), seconds=LISTEN_
 #    novelty when the music gets busier or calmer);
 # 4. it comes at least $w_5$ after the previous onset (a **minimum distance**).
 #
-# The windows are set once for all detectors (`common.detection.peak_settings`, in seconds);
+# The windows are set once for all detectors (`common.tasks.rhythm.peaks.peak_settings`, in seconds);
 # only $\theta$ is tuned. Let us add the conditions one at a time on the SuperFlux of the
 # reggae clip of section 1, with an illustrative $\theta = 0.1$, and count what each step
 # keeps.
 
 # %%
-from common.detection import peak_settings
-from common.events import pick_peaks
-from common.metrics import onset_scores
+from common.tasks.rhythm.metrics import onset_scores
+from common.tasks.rhythm.peaks import peak_settings, pick_peaks
 
 offline = peak_settings("novelty", "offline")
 online = peak_settings("novelty", "online")
@@ -396,37 +402,37 @@ steps = {
 }
 picked = {}
 for name, settings in steps.items():
-    picked[name] = pick_peaks(novelty, FRAME_RATE, **settings)
+    picked[name] = pick_peaks(novelty, ONSET_FRAME_RATE, **settings)
     s = onset_scores(example.onsets, picked[name])
     print(
         f"{name:50s} {len(picked[name]):4d} onsets (annotated {len(example.onsets)}): "
         f"P {s['precision']:.2f} R {s['recall']:.2f} F {s['f_measure']:.2f}"
     )
-on_quartet = pick_peaks(quartet_curves["superflux"], FRAME_RATE, THETA, **offline)
+on_quartet = pick_peaks(quartet_curves["superflux"], ONSET_FRAME_RATE, THETA, **offline)
 print(
     f"the offline picker on the string quartet {quartet.track_id}: {len(on_quartet)} onsets "
     f"(annotated {len(quartet.onsets)})"
 )
 
 # %%
-before, after = (round(offline[k] * FRAME_RATE) for k in ("pre_avg", "post_avg"))
+before, after = (round(offline[k] * ONSET_FRAME_RATE) for k in ("pre_avg", "post_avg"))
 windows = np.lib.stride_tricks.sliding_window_view(
     np.pad(novelty, (before, after), mode="edge"), before + after + 1
 )
 local_mean = windows.mean(axis=1)
-fig, axes = viz.new_figure(len(steps), 1, figsize=(9, 1.6 * len(steps) + 0.6), sharex=True)
+fig, axes = new_figure(len(steps), 1, figsize=(9, 1.6 * len(steps) + 0.6), sharex=True)
 for i, (ax, (name, detected)) in enumerate(zip(axes[:, 0], picked.items(), strict=True)):
-    viz.plot_activation(
+    plot_activation(
         ax,
         novelty,
-        FRAME_RATE,
+        ONSET_FRAME_RATE,
         example.onsets,
         detected,
         None if i == 0 else THETA,
         label="superflux",
     )
     if i == 2:
-        times = np.arange(len(novelty)) / FRAME_RATE
+        times = np.arange(len(novelty)) / ONSET_FRAME_RATE
         ax.plot(times, local_mean, color="C1", linewidth=0.8, label="local mean")
     ax.set_title(name, fontsize=8)
     ax.set_xlim(*EXCERPT)
@@ -472,11 +478,11 @@ fig
 # \quad F = \frac{2PR}{P + R},$$
 #
 # averaged over the clips. We try every candidate threshold on the **validation** clips and
-# keep the one with the best mean F-measure (`common.detection.choose_threshold`). The test
+# keep the one with the best mean F-measure (`common.tasks.rhythm.peaks.choose_threshold`). The test
 # clips are not looked at until the threshold is fixed.
 
 # %%
-from common.detection import THRESHOLDS, choose_threshold, score_events
+from common.tasks.rhythm.peaks import THRESHOLDS, choose_threshold, score_events
 
 detectors = {
     "spectral flux": lambda t: normalise_novelty(spectral_flux(spectrogram(t)[..., 1])),
@@ -489,18 +495,19 @@ novelties = {
 }
 sweeps = {
     name: [
-        score_events(references["valid"], n["valid"], FRAME_RATE, c, **offline) for c in THRESHOLDS
+        score_events(references["valid"], n["valid"], ONSET_FRAME_RATE, c, **offline)
+        for c in THRESHOLDS
     ]
     for name, n in novelties.items()
 }
 chosen = {}
 for name in detectors:
     chosen[name], valid_f = choose_threshold(
-        references["valid"], novelties[name]["valid"], FRAME_RATE, **offline
+        references["valid"], novelties[name]["valid"], ONSET_FRAME_RATE, **offline
     )
     print(f"{name}: threshold {chosen[name]:.2f}, validation F-measure {valid_f:.3f}")
 
-fig, axes = viz.new_figure(1, len(detectors), figsize=(10, 3), sharey=True)
+fig, axes = new_figure(1, len(detectors), figsize=(10, 3), sharey=True)
 for ax, name in zip(axes[0], detectors, strict=True):
     for metric, color in (("f_measure", "C0"), ("precision", "C2"), ("recall", "C1")):
         ax.plot(
@@ -523,7 +530,7 @@ fig
 
 # %%
 chosen_online, valid_f = choose_threshold(
-    references["valid"], novelties["superflux"]["valid"], FRAME_RATE, **online
+    references["valid"], novelties["superflux"]["valid"], ONSET_FRAME_RATE, **online
 )
 print(f"superflux, online picker: threshold {chosen_online:.2f}, validation F {valid_f:.3f}")
 
@@ -534,14 +541,14 @@ print(f"superflux, online picker: threshold {chosen_online:.2f}, validation F {v
 # `librosa.onset.onset_detect`, the detector most people reach for first: a spectral flux on
 # a mel spectrogram with a hop of 512 samples (23 ms frames), and its own peak picker, whose
 # `delta` (the margin above the local mean) is chosen on the validation split like our
-# thresholds (`common.detection.librosa_onset_detection`).
+# thresholds (`common.tasks.rhythm.baselines.librosa_onset_detection`).
 #
 # The standard tolerance is 50 ms. Annotations of real recordings are rarely more precise
 # than that, but our labels are exact to the sample, so we can also ask for 25 ms, and for a
 # lenient 100 ms.
 
 # %%
-from common.detection import librosa_onset_detection
+from common.tasks.rhythm.baselines import librosa_onset_detection
 
 WINDOWS = (0.025, 0.05, 0.1)  # seconds, as in scripts/novelty.py
 systems = {
@@ -556,7 +563,7 @@ systems = {
 results = {
     name: {
         w: score_events(
-            references["test"], test_curves, FRAME_RATE, threshold, window=w, **settings
+            references["test"], test_curves, ONSET_FRAME_RATE, threshold, window=w, **settings
         )
         for w in WINDOWS
     }
@@ -579,7 +586,7 @@ for name, by_window in results.items():
 # %%
 import mir_eval
 
-from common.baselines import librosa_onsets
+from common.tasks.rhythm.baselines import librosa_onsets
 
 
 def timing_errors(references, detections, window=0.05):
@@ -592,13 +599,13 @@ def timing_errors(references, detections, window=0.05):
 
 
 detections = {
-    name: [pick_peaks(c, FRAME_RATE, threshold, **settings) for c in test_curves]
+    name: [pick_peaks(c, ONSET_FRAME_RATE, threshold, **settings) for c in test_curves]
     for name, (test_curves, threshold, settings) in systems.items()
 }
 detections["librosa onset_detect"] = [
     librosa_onsets(t.audio(), DEFAULT_SAMPLE_RATE, delta) for t in splits["test"]
 ]
-fig, axes = viz.new_figure(1, len(detections), figsize=(11, 2.6), sharey=True)
+fig, axes = new_figure(1, len(detections), figsize=(11, 2.6), sharey=True)
 bins = np.arange(-50, 52.5, 5)
 for ax, (name, found) in zip(axes[0], detections.items(), strict=True):
     errors = timing_errors(references["test"], found)
@@ -661,11 +668,11 @@ print(
     f"{listen.track_id} ({listen.genre}): {len(listen.onsets)} onsets annotated, "
     f"{len(found)} detected by superflux (threshold {chosen['superflux']:.2f})"
 )
-fig, axes = viz.new_figure(figsize=(9, 2.2))
-viz.plot_activation(
+fig, axes = new_figure(figsize=(9, 2.2))
+plot_activation(
     axes[0, 0],
     novelties["superflux"]["test"][index],
-    FRAME_RATE,
+    ONSET_FRAME_RATE,
     listen.onsets,
     found,
     chosen["superflux"],
@@ -674,22 +681,22 @@ viz.plot_activation(
 axes[0, 0].legend(loc="upper right", fontsize=7, ncol=3)
 display(fig)
 print("annotated onsets as clicks:")
-display(viz.player(with_clicks(listen.audio(), listen.onsets), seconds=LISTEN_SECONDS))
+display(player(with_clicks(listen.audio(), listen.onsets), seconds=LISTEN_SECONDS))
 print("superflux detections as clicks:")
-display(viz.player(with_clicks(listen.audio(), found), seconds=LISTEN_SECONDS))
+display(player(with_clicks(listen.audio(), found), seconds=LISTEN_SECONDS))
 
 # %% [markdown]
 # ## 9. The measured results, on every backend
 #
 # The script `scripts/novelty.py` runs this example (spectral flux, SuperFlux and the librosa
 # baseline, thresholds chosen on validation, three tolerance windows) at the `workshop` size;
-# `python -m common.bench quality --parts 3` runs it on every backend and records its test
+# `python -m common.course.bench quality --parts 3` runs it on every backend and records its test
 # figures in `results/quality-workshop.json`. Nothing is learned here, so the backends agree.
 
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(3, "novelty"))
 

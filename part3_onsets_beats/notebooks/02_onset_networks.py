@@ -31,23 +31,17 @@
 # line; its measured results close this notebook.
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
-
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
+notebook = start_notebook("onsets")
+SIZE = notebook.size
 
 import keras
 import numpy as np
 from IPython.display import display
-
-from common import viz
-
-viz.setup_notebook()  # compact inline figures
-EPOCHS = {"tiny": 2, "workshop": 40, "full": 60}  # as in scripts/onsets.py
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
 
 # %% [markdown]
 # ## 1. Frame targets
@@ -62,14 +56,15 @@ print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:
 # much as if it had missed the onset entirely. **Widening** (Böck et al., 2016) also gives the
 # frame on each side of an onset a target of 0.5: being one frame off now costs only a little,
 # and there are three times as many frames with something to learn from.
-# `common.data.rhythm.onset_targets` builds these targets from `track.onsets`.
-
+# `common.data.targets.onset_targets` builds these targets from `track.onsets`.
 # %%
+from common.audio.features import ONSET_FRAME_RATE, ONSET_HOP_LENGTH
+from common.audio.sonify import player
 from common.data import load_corpus
-from common.data.pipeline import FeatureCache, per_track
-from common.data.rhythm import onset_targets
-from common.events import event_targets
-from common.novelty import FRAME_RATE, HOP_LENGTH
+from common.data.cache import FeatureCache
+from common.data.targets import event_targets, onset_targets, per_track
+from common.viz.figures import new_figure
+from common.viz.plots import plot_activation, plot_spectrogram
 
 corpus = load_corpus(SIZE)
 splits = {s: corpus.tracks(split=s, kind="music") for s in ("train", "valid", "test")}
@@ -88,17 +83,19 @@ print(
 example = next(t for t in splits["train"] if t.genre == "funk")
 features = spectrogram(example)
 ZOOM = (1.0, 3.0)  # seconds shown
-frames = np.arange(len(features)) / FRAME_RATE
-fig, axes = viz.new_figure(2, 1, figsize=(9, 4.2), sharex=True, height_ratios=(2, 1))
-viz.plot_spectrogram(axes[0, 0], features[..., 0], hop_length=HOP_LENGTH, kind="plain")
+frames = np.arange(len(features)) / ONSET_FRAME_RATE
+fig, axes = new_figure(2, 1, figsize=(9, 4.2), sharex=True, height_ratios=(2, 1))
+plot_spectrogram(axes[0, 0], features[..., 0], hop_length=ONSET_HOP_LENGTH, kind="plain")
 for t in example.onsets:
     axes[0, 0].axvline(t, color="white", linewidth=0.8, alpha=0.8)
 axes[0, 0].set_ylabel("mel band")
 axes[0, 0].set_xlabel("")
 axes[0, 0].set_title(f"{example.track_id}: spectrogram (shortest window) and annotated onsets")
-plain = event_targets(example.onsets, len(features), FRAME_RATE, widen=0)
-axes[1, 0].bar(frames, targets(example)[:, 0], width=1 / FRAME_RATE, color="C1", label="widened")
-axes[1, 0].bar(frames, plain, width=0.4 / FRAME_RATE, color="C0", label="one frame per onset")
+plain = event_targets(example.onsets, len(features), ONSET_FRAME_RATE, widen=0)
+axes[1, 0].bar(
+    frames, targets(example)[:, 0], width=1 / ONSET_FRAME_RATE, color="C1", label="widened"
+)
+axes[1, 0].bar(frames, plain, width=0.4 / ONSET_FRAME_RATE, color="C0", label="one frame per onset")
 axes[1, 0].set_ylabel("target")
 axes[1, 0].set_xlabel("Time (s)")
 axes[1, 0].set_xlim(*ZOOM)
@@ -122,7 +119,7 @@ fig
 
 # %%
 from common.models.temporal import PositiveDifference
-from common.novelty import spectral_flux
+from common.tasks.rhythm.novelty import spectral_flux
 
 n_frames, n_bands, n_channels = features.shape
 flat = features.reshape(1, n_frames, n_bands * n_channels)  # as the networks' "frames" layer
@@ -171,7 +168,7 @@ print(
 
 # %%
 from common.models.temporal import onset_cnn, onset_rnn
-from common.training import set_seed
+from common.nn.training import set_seed
 
 NETWORKS = {  # name: (builder, peak-picking mode), as in scripts/onsets.py
     "birnn (offline)": (lambda: onset_rnn(bidirectional=True), "offline"),
@@ -202,7 +199,7 @@ time_kernels = [
 field = 1 + sum(k - 1 for k in time_kernels)
 print(
     f"time kernels {time_kernels}: each output sees {field} frames "
-    f"({field / FRAME_RATE * 1000:.0f} ms)"
+    f"({field / ONSET_FRAME_RATE * 1000:.0f} ms)"
 )
 for name, (build, mode) in NETWORKS.items():
     print(f"{name:20s} {build().count_params():8,d} parameters, peak picking {mode}")
@@ -217,11 +214,11 @@ for name, (build, mode) in NETWORKS.items():
 
 # %%
 from common import runs_home
-from common.data.pipeline import CropDataset
-from common.training import Stopwatch, fit, run_dir
+from common.data.samplers import CropDataset
+from common.nn.training import Stopwatch, fit, run_dir
 
-CROP = int(3.0 * FRAME_RATE)  # frames in 3 s, as in the script
-epochs = EPOCHS[SIZE]
+CROP = int(notebook.script.CROP_SECONDS * ONSET_FRAME_RATE)  # frames in 3 s, as in the script
+epochs = notebook.epochs
 train = CropDataset(
     splits["train"], spectrogram, targets, CROP, batch_size=16, frame_targets=True, seed=0
 )
@@ -274,7 +271,7 @@ for name, (build, _) in NETWORKS.items():
     print(f"{name:20s} {trained:3d} epochs in {watch.seconds:4.0f} s")
 
 # %%
-fig, axes = viz.new_figure(figsize=(7, 3))
+fig, axes = new_figure(figsize=(7, 3))
 ax = axes[0, 0]
 for i, (name, history) in enumerate(histories.items()):
     numbers = np.arange(1, len(history.history["loss"]) + 1)
@@ -303,8 +300,8 @@ fig
 # same clips and tuned the same way, offline and online.
 
 # %%
-from common.detection import choose_threshold, peak_settings, score_events
-from common.novelty import superflux
+from common.tasks.rhythm.novelty import superflux
+from common.tasks.rhythm.peaks import choose_threshold, peak_settings, score_events
 
 references = {s: [t.onsets for t in tracks] for s, tracks in splits.items()}
 detectors = {  # name: (activations per split, kind of detector, peak-picking mode)
@@ -317,7 +314,7 @@ thresholds = {}
 for name, (activation, kind, mode) in detectors.items():
     settings = peak_settings(kind, mode)
     thresholds[name], valid_f = choose_threshold(
-        references["valid"], activation["valid"], FRAME_RATE, **settings
+        references["valid"], activation["valid"], ONSET_FRAME_RATE, **settings
     )
     print(f"{name:20s} threshold {thresholds[name]:.2f} (validation F-measure {valid_f:.3f})")
 
@@ -327,26 +324,26 @@ for name, (activation, kind, mode) in detectors.items():
 # each threshold.
 
 # %%
-from common.events import pick_peaks
+from common.tasks.rhythm.peaks import pick_peaks
 
 
 def detect(name, index, split="test"):
     """Onset times found by detector `name` in clip `index` of `split`."""
     activation, kind, mode = detectors[name]
     return pick_peaks(
-        activation[split][index], FRAME_RATE, thresholds[name], **peak_settings(kind, mode)
+        activation[split][index], ONSET_FRAME_RATE, thresholds[name], **peak_settings(kind, mode)
     )
 
 
 index = 0
 track = splits["test"][index]
 shown = [*NETWORKS, "superflux (offline)"]
-fig, axes = viz.new_figure(len(shown), 1, figsize=(9, 1.7 * len(shown) + 0.4), sharex=True)
+fig, axes = new_figure(len(shown), 1, figsize=(9, 1.7 * len(shown) + 0.4), sharex=True)
 for ax, name, color in zip(axes[:, 0], shown, ("C0", "C1", "C2", "C4"), strict=True):
-    viz.plot_activation(
+    plot_activation(
         ax,
         detectors[name][0]["test"][index],
-        FRAME_RATE,
+        ONSET_FRAME_RATE,
         track.onsets,
         detect(name, index),
         thresholds[name],
@@ -378,13 +375,13 @@ fig
 # `onset_detect` with its `delta` chosen on the validation split.
 
 # %%
-from common.detection import librosa_onset_detection
+from common.tasks.rhythm.baselines import librosa_onset_detection
 
 results = {
     name: score_events(
         references["test"],
         activation["test"],
-        FRAME_RATE,
+        ONSET_FRAME_RATE,
         thresholds[name],
         **peak_settings(kind, mode),
     )
@@ -431,7 +428,7 @@ changed[n0:] = original[n0:][::-1]  # a different future: the second half played
 SHOWN = np.arange(-100, 21)  # frames around n0 in the figure
 FLOOR = 1e-9  # changes below this are drawn at this level (the log scale has no zero)
 
-fig, axes = viz.new_figure(len(NETWORKS), 1, figsize=(9, 5.5), sharex=True)
+fig, axes = new_figure(len(NETWORKS), 1, figsize=(9, 5.5), sharex=True)
 for ax, (name, model), color in zip(axes[:, 0], models.items(), ("C0", "C1", "C2"), strict=True):
     before = model.predict_on_batch(original[None])[0, :, 0]  # two calls of the same shape:
     after = model.predict_on_batch(changed[None])[0, :, 0]  # the same arithmetic, bit for bit
@@ -466,27 +463,27 @@ fig
 # as clicks over the music.
 
 # %%
-from common.sonify import with_clicks
+from common.audio.sonify import with_clicks
 
 LISTEN_SECONDS = 6.0
 audio = track.audio()
 for name in ("birnn (offline)", "causal rnn (online)"):
     found = detect(name, index)
     print(f"{name}: {len(found)} onsets detected, {len(track.onsets)} annotated")
-    display(viz.player(with_clicks(audio, found), seconds=LISTEN_SECONDS))
+    display(player(with_clicks(audio, found), seconds=LISTEN_SECONDS))
 
 # %% [markdown]
 # ## 10. The measured results, on every backend
 #
 # The script `scripts/onsets.py` trains the three networks for the full number of epochs at
 # the `workshop` size, with SuperFlux and librosa as baselines on the same test clips;
-# `python -m common.bench quality --parts 3` runs it on JAX, TensorFlow and PyTorch and
+# `python -m common.course.bench quality --parts 3` runs it on JAX, TensorFlow and PyTorch and
 # records the test figures in `results/quality-workshop.json`:
 
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(3, "onsets"))
 

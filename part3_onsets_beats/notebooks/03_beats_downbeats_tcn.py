@@ -30,26 +30,21 @@
 # network.
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
-
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
+notebook = start_notebook("beats")
+SIZE = notebook.size
 
 from collections import Counter
 from pathlib import Path
 
-import keras
 import numpy as np
 from IPython.display import display
 
-from common import viz
-
-viz.setup_notebook()  # compact inline figures
-EPOCHS = {"tiny": 2, "workshop": 60, "full": 80}  # as in scripts/beats.py
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
+from common.audio.sonify import player
 
 # %% [markdown]
 # ## 1. Beats, downbeats, meter and tempo
@@ -68,10 +63,11 @@ print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:
 # Real annotations are tapped by people and then corrected, accurate to a few tens of
 # milliseconds; those of the course corpus come from the scores the clips were rendered from,
 # so they are exact.
-
 # %%
 from common.data import load_corpus
-from common.data.rhythm import rhythm_of
+from common.data.targets import rhythm_of
+from common.viz.figures import new_figure
+from common.viz.plots import overlay_beats, plot_activation, plot_learning_curves, plot_spectrogram
 
 corpus = load_corpus(SIZE)
 splits = {s: corpus.tracks(split=s, kind="music") for s in ("train", "valid", "test")}
@@ -95,14 +91,14 @@ print(
 
 # %% [markdown]
 # Let us look at one clip in 3/4 and one in 4/4. The network of this notebook reads the
-# `onset_spectrogram` of `common.novelty`: 80 mel bands at 100 frames per second, computed with
+# `onset_spectrogram` of `common.audio.features`: 80 mel bands at 100 frames per second, computed with
 # three window lengths (stacked as channels, like the colours of an image). Below, the middle
 # window (46 ms), with the annotated beats on top: **thick solid lines are downbeats**, dashed
 # lines the other beats.
 
 # %%
-from common.data.pipeline import FeatureCache
-from common.novelty import FRAME_RATE, HOP_LENGTH
+from common.audio.features import ONSET_FRAME_RATE, ONSET_HOP_LENGTH
+from common.data.cache import FeatureCache
 
 spectrogram = FeatureCache("onset_spectrogram")  # (frames, 80 mel bands, 3 window lengths)
 
@@ -114,10 +110,10 @@ def pick(meter, genres):
 
 
 shown = {"3/4": pick("3/4", ("waltz",)), "4/4": pick("4/4", ("rock", "funk"))}
-fig, axes = viz.new_figure(2, 1, figsize=(9, 5), sharex=True)
+fig, axes = new_figure(2, 1, figsize=(9, 5), sharex=True)
 for ax, (meter, track) in zip(axes[:, 0], shown.items(), strict=True):
-    viz.plot_spectrogram(ax, spectrogram(track)[..., 1], hop_length=HOP_LENGTH, kind="plain")
-    viz.overlay_beats(ax, track.beats.times, track.beats.positions)
+    plot_spectrogram(ax, spectrogram(track)[..., 1], hop_length=ONSET_HOP_LENGTH, kind="plain")
+    overlay_beats(ax, track.beats.times, track.beats.positions)
     ax.set_ylabel("mel band")
     ax.set_xlabel("")
     ax.set_title(f"{track.track_id} ({track.genre}): {meter}, {track.tempo:.0f} BPM")
@@ -129,13 +125,13 @@ fig
 # on every downbeat. Count along: ONE two three, ONE two three... against ONE two three four.
 
 # %%
-from common.sonify import with_clicks
+from common.audio.sonify import with_clicks
 
 LISTEN_SECONDS = 6.0  # the players hold the first seconds of each clip
 for meter, track in shown.items():
     print(f"{meter}: {track.track_id} with its annotated beats and downbeats")
     display(
-        viz.player(
+        player(
             with_clicks(track.audio(), track.beats.times, track.downbeats), seconds=LISTEN_SECONDS
         )
     )
@@ -169,8 +165,8 @@ print(f"{'levels':>6s} {'dilated':>16s} {'not dilated':>16s}")
 for levels in (1, 2, 4, 6, 8, LEVELS):
     dilated, plain = receptive_field(KERNEL, levels), 1 + (KERNEL - 1) * levels
     print(
-        f"{levels:6d} {dilated:6d} frames {dilated / FRAME_RATE:5.1f} s "
-        f"{plain:6d} frames {plain / FRAME_RATE:5.2f} s"
+        f"{levels:6d} {dilated:6d} frames {dilated / ONSET_FRAME_RATE:5.1f} s "
+        f"{plain:6d} frames {plain / ONSET_FRAME_RATE:5.2f} s"
     )
 
 # %% [markdown]
@@ -194,7 +190,7 @@ for levels in (1, 2, 4, 6, 8, LEVELS):
 # No layer depends on the number of frames: the network reads clips of any length.
 
 # %%
-from common.training import compile_beat_tracker, set_seed
+from common.nn.training import compile_beat_tracker, set_seed
 
 set_seed(0)
 model = compile_beat_tracker(beat_tcn())
@@ -213,7 +209,7 @@ for name, value in outputs.items():
 
 # %% [markdown]
 # **Targets and losses.** The annotation becomes three targets on the frames of the
-# spectrogram (`common.events`):
+# spectrogram (`common.data.targets`):
 #
 # - beats: 1 on the frame nearest each beat, and 0.5 on its two neighbours (annotations are
 #   accurate to a frame or two, and a lone positive among a hundred negatives teaches little);
@@ -231,13 +227,13 @@ for name, value in outputs.items():
 # The three tasks share everything but their last layers, so what helps one (where are the
 # beats?) helps the others (how far apart are they? which one starts the bar?).
 #
-# Training reads random 8 s crops (`common.data.rhythm.BeatCrops`), with the three targets cut
+# Training reads random 8 s crops (`common.data.samplers.BeatCrops`), with the three targets cut
 # to the same frames. Here is one crop of a training batch and its targets.
 
 # %%
-from common.data.rhythm import BeatCrops
+from common.data.samplers import BeatCrops
 
-CROP = int(8.0 * FRAME_RATE)  # 8 s crops, as in the script
+CROP = int(notebook.script.CROP_SECONDS * ONSET_FRAME_RATE)  # 8 s crops, as in the script
 crops = {
     "train": BeatCrops(splits["train"], spectrogram, CROP, batch_size=8, seed=0),
     "valid": BeatCrops(
@@ -246,11 +242,11 @@ crops = {
 }
 x, y = crops["train"][0]
 print(f"one batch: x {x.shape}; " + ", ".join(f"{k} {v.shape}" for k, v in y.items()))
-fig, axes = viz.new_figure(3, 1, figsize=(9, 5.5))
-viz.plot_spectrogram(axes[0, 0], x[0, :, :, 1], hop_length=HOP_LENGTH, kind="plain")
+fig, axes = new_figure(3, 1, figsize=(9, 5.5))
+plot_spectrogram(axes[0, 0], x[0, :, :, 1], hop_length=ONSET_HOP_LENGTH, kind="plain")
 axes[0, 0].set_title("a training crop (8 s; zero padding where the clip is shorter)")
 axes[0, 0].set_ylabel("mel band")
-frames = np.arange(CROP) / FRAME_RATE
+frames = np.arange(CROP) / ONSET_FRAME_RATE
 axes[1, 0].plot(frames, y["beats"][0, :, 0], label="beat target")
 axes[1, 0].plot(frames, y["downbeats"][0, :, 0], label="downbeat target", color="C2")
 axes[1, 0].set_xlim(0, frames[-1])
@@ -272,9 +268,9 @@ fig
 
 # %%
 from common import runs_home
-from common.training import Stopwatch, fit, run_dir
+from common.nn.training import Stopwatch, fit, run_dir
 
-epochs = EPOCHS[SIZE]
+epochs = notebook.epochs
 log_dir = run_dir(runs_home(), part=3, example="beats", tag="notebook")
 with Stopwatch() as training:
     history = fit(
@@ -292,12 +288,9 @@ print(
 )
 
 # %%
-fig, axes = viz.new_figure(1, 2, figsize=(10, 3))
+fig, axes = new_figure(1, 2, figsize=(10, 3))
 epoch_numbers = np.arange(1, len(history.history["loss"]) + 1)
-axes[0, 0].plot(epoch_numbers, history.history["loss"], label="train")
-axes[0, 0].plot(epoch_numbers, history.history["val_loss"], label="validation")
-axes[0, 0].set_title("total loss")
-axes[0, 0].legend()
+plot_learning_curves(axes[0, 0], history, title="total loss")
 for head, color in (("beats", "C0"), ("downbeats", "C2"), ("tempo", "C1")):
     axes[0, 1].plot(epoch_numbers, history.history[f"val_{head}_loss"], color=color, label=head)
 axes[0, 1].set_title("validation loss of each head")
@@ -333,11 +326,16 @@ beats, downbeats = {}, {}
 for split in ("valid", "test"):
     beats[split], downbeats[split] = activations(splits[split])
 index = 0  # the first test clip
-fig, axes = viz.new_figure(2, 1, figsize=(9, 4), sharex=True)
+fig, axes = new_figure(2, 1, figsize=(9, 4), sharex=True)
 truth = rhythm["test"][index]
-viz.plot_activation(axes[0, 0], beats["test"][index], FRAME_RATE, truth.beats, label="beat")
-viz.plot_activation(
-    axes[1, 0], downbeats["test"][index], FRAME_RATE, truth.downbeats, label="downbeat", color="C2"
+plot_activation(axes[0, 0], beats["test"][index], ONSET_FRAME_RATE, truth.beats, label="beat")
+plot_activation(
+    axes[1, 0],
+    downbeats["test"][index],
+    ONSET_FRAME_RATE,
+    truth.downbeats,
+    label="downbeat",
+    color="C2",
 )
 track = test_clips[index]
 axes[0, 0].set_title(f"{track.track_id} ({track.genre}, {track.meter}, {track.tempo:.0f} BPM)")
@@ -361,18 +359,20 @@ fig
 # F-measure, and then applied unchanged to the test clips.
 
 # %%
-from common.detection import THRESHOLDS, choose_threshold, peak_settings, score_events
+from common.tasks.rhythm.peaks import THRESHOLDS, choose_threshold, peak_settings, score_events
 
 settings = peak_settings("network", "offline", events="beats")
 print("peak picking:", settings)
 valid_refs = [r.beats for r in rhythm["valid"]]
 curve = [
-    score_events(valid_refs, beats["valid"], FRAME_RATE, c, "beats", **settings)["f_measure"]
+    score_events(valid_refs, beats["valid"], ONSET_FRAME_RATE, c, "beats", **settings)["f_measure"]
     for c in THRESHOLDS
 ]
-threshold, valid_f = choose_threshold(valid_refs, beats["valid"], FRAME_RATE, "beats", **settings)
+threshold, valid_f = choose_threshold(
+    valid_refs, beats["valid"], ONSET_FRAME_RATE, "beats", **settings
+)
 print(f"threshold {threshold:.2f} (validation F-measure {valid_f:.3f})")
-fig, axes = viz.new_figure(figsize=(6, 2.8))
+fig, axes = new_figure(figsize=(6, 2.8))
 axes[0, 0].plot(THRESHOLDS, curve, marker=".")
 axes[0, 0].axvline(threshold, color="0.4", linestyle="--", linewidth=0.8)
 axes[0, 0].set_xlabel("threshold on the beat activation")
@@ -390,7 +390,7 @@ fig
 #
 # The **bar-pointer model** (Whiteley et al., 2006; in the efficient form of Krebs et al.,
 # 2015, used by Böck et al., 2016) puts that musical knowledge into a hidden Markov model and
-# decides for the whole clip at once (`common.dbn.track_bars`).
+# decides for the whole clip at once (`common.tasks.rhythm.dbn.track_bars`).
 #
 # **States.** A pointer moves through the bar. For a meter of $M$ beats per bar and a beat
 # period of $\tau$ frames, the bar has $M\tau$ positions, and the state is the pair (position,
@@ -425,20 +425,21 @@ fig
 # %%
 MIN_BPM, MAX_BPM, LAMBDA, OBSERVATION_LAMBDA = 55, 215, 100, 16  # track_bars' defaults
 periods = np.arange(
-    int(np.floor(60 * FRAME_RATE / MAX_BPM)), int(np.ceil(60 * FRAME_RATE / MIN_BPM)) + 1
+    int(np.floor(60 * ONSET_FRAME_RATE / MAX_BPM)),
+    int(np.ceil(60 * ONSET_FRAME_RATE / MIN_BPM)) + 1,
 )
 for meter in (3, 4):
     print(
         f"{meter} beats per bar: {len(periods)} periods ({periods[0]} to {periods[-1]} frames), "
         f"{meter * periods.sum():,} states"
     )
-fig, axes = viz.new_figure(1, 2, figsize=(10, 3.2), gridspec_kw={"width_ratios": [2.2, 1]})
+fig, axes = new_figure(1, 2, figsize=(10, 3.2), gridspec_kw={"width_ratios": [2.2, 1]})
 ax = axes[0, 0]
 for tau in periods[::8]:
     position = np.arange(3 * tau) / tau  # in beats, for a 3/4 bar
     in_beat = np.arange(3 * tau) % tau
     is_beat = in_beat * OBSERVATION_LAMBDA < tau
-    bpm = np.full(len(position), 60 * FRAME_RATE / tau)
+    bpm = np.full(len(position), 60 * ONSET_FRAME_RATE / tau)
     ax.scatter(position[~is_beat], bpm[~is_beat], s=1, color="0.7")
     first = is_beat & (position < 1)
     ax.scatter(position[is_beat & ~first], bpm[is_beat & ~first], s=6, color="C0")
@@ -451,10 +452,10 @@ ax.set_ylabel("tempo (BPM)")
 ax.set_title("bar-pointer states (every 8th period)")
 ax.set_ylim(45, 270)
 ax.legend(fontsize=7, loc="upper center", ncol=3)
-tau = int(round(60 * FRAME_RATE / 120))  # the period of 120 BPM
+tau = int(round(60 * ONSET_FRAME_RATE / 120))  # the period of 120 BPM
 ratio = periods / tau
 weights = np.exp(-LAMBDA * np.abs(ratio - 1))
-axes[0, 1].bar(60 * FRAME_RATE / periods, weights / weights.sum(), width=1.5)
+axes[0, 1].bar(60 * ONSET_FRAME_RATE / periods, weights / weights.sum(), width=1.5)
 axes[0, 1].set_xlim(95, 150)
 axes[0, 1].set_xlabel("next tempo (BPM)")
 axes[0, 1].set_title(f"P(next period | {tau} frames)")
@@ -464,12 +465,13 @@ fig
 # The DBN runs on the activations of every test clip, with both meters in competition.
 
 # %%
-from common.dbn import track_bars
-from common.metrics import beat_scores
+from common.tasks.rhythm.dbn import track_bars
+from common.tasks.rhythm.metrics import beat_scores
 
 with Stopwatch() as watch:
     tracked = [
-        track_bars(b, FRAME_RATE, d) for b, d in zip(beats["test"], downbeats["test"], strict=True)
+        track_bars(b, ONSET_FRAME_RATE, d)
+        for b, d in zip(beats["test"], downbeats["test"], strict=True)
     ]
 print(f"DBN: {len(tracked)} test clips decoded in {watch.seconds:.1f} s (3/4 and 4/4 each)")
 
@@ -481,7 +483,7 @@ def bar_pointer(result, n_frames):
     is_down = np.isin(np.round(beat_times, 4), np.round(result.downbeats, 4))
     first = int(np.argmax(is_down)) if is_down.any() else 0
     number = (np.arange(len(beat_times)) - first) % meter  # 0 on downbeats
-    t = np.arange(n_frames) / FRAME_RATE
+    t = np.arange(n_frames) / ONSET_FRAME_RATE
     pointer = np.full(n_frames, np.nan)
     for i in range(len(beat_times) - 1):
         inside = (t >= beat_times[i]) & (t < beat_times[i + 1])
@@ -492,12 +494,12 @@ def bar_pointer(result, n_frames):
 
 
 result = tracked[index]
-fig, axes = viz.new_figure(2, 1, figsize=(9, 4.2), sharex=True)
-viz.plot_activation(
-    axes[0, 0], beats["test"][index], FRAME_RATE, truth.beats, result.beats, label="beat"
+fig, axes = new_figure(2, 1, figsize=(9, 4.2), sharex=True)
+plot_activation(
+    axes[0, 0], beats["test"][index], ONSET_FRAME_RATE, truth.beats, result.beats, label="beat"
 )
 axes[0, 0].plot(
-    np.arange(len(downbeats["test"][index])) / FRAME_RATE,
+    np.arange(len(downbeats["test"][index])) / ONSET_FRAME_RATE,
     downbeats["test"][index],
     color="C2",
     linewidth=0.8,
@@ -510,7 +512,7 @@ axes[0, 0].set_title(
     f"tempo {result.tempo:.0f} BPM (truth {truth.tempo:.0f})"
 )
 pointer = bar_pointer(result, len(beats["test"][index]))
-times = np.arange(len(pointer)) / FRAME_RATE
+times = np.arange(len(pointer)) / ONSET_FRAME_RATE
 axes[1, 0].plot(times, pointer, color="C3")
 for downbeat in truth.downbeats:
     axes[1, 0].axvline(downbeat, color="0.6", linewidth=0.8)
@@ -538,10 +540,10 @@ fig
 # the DBN gains most. A beat is a hit when it lies within 70 ms of an annotated beat.
 
 # %%
-from common.events import pick_peaks
-from common.metrics import mean_scores
+from common.tasks.rhythm.metrics import mean_scores
+from common.tasks.rhythm.peaks import pick_peaks
 
-picked = [pick_peaks(b, FRAME_RATE, threshold, **settings) for b in beats["test"]]
+picked = [pick_peaks(b, ONSET_FRAME_RATE, threshold, **settings) for b in beats["test"]]
 f_picked = np.array(
     [beat_scores(r.beats, p)["f_measure"] for r, p in zip(rhythm["test"], picked, strict=True)]
 )
@@ -568,8 +570,8 @@ fixed = int(np.argmax(gain))
 r, act = rhythm["test"][fixed], beats["test"][fixed]
 extra = picked[fixed][~matched(r.beats, picked[fixed])]
 missed = r.beats[~matched(picked[fixed], r.beats)]
-fig, axes = viz.new_figure(2, 1, figsize=(9, 4.4), sharex=True)
-viz.plot_activation(axes[0, 0], act, FRAME_RATE, r.beats, picked[fixed], threshold, label="beat")
+fig, axes = new_figure(2, 1, figsize=(9, 4.4), sharex=True)
+plot_activation(axes[0, 0], act, ONSET_FRAME_RATE, r.beats, picked[fixed], threshold, label="beat")
 axes[0, 0].plot(extra, np.full(len(extra), 0.5), "x", color="C3", markersize=8, label="extra")
 axes[0, 0].plot(missed, np.full(len(missed), 0.93), "o", mfc="none", color="k", label="missed")
 axes[0, 0].set_title(
@@ -577,7 +579,7 @@ axes[0, 0].set_title(
     f"F = {f_picked[fixed]:.2f}"
 )
 axes[0, 0].legend(loc="upper right", fontsize=7, ncol=5)
-viz.plot_activation(axes[1, 0], act, FRAME_RATE, r.beats, tracked[fixed].beats, label="beat")
+plot_activation(axes[1, 0], act, ONSET_FRAME_RATE, r.beats, tracked[fixed].beats, label="beat")
 axes[1, 0].set_title(f"the DBN on the same activation, F = {f_dbn[fixed]:.2f}")
 fig
 
@@ -589,9 +591,9 @@ fig
 
 # %%
 audio = test_clips[fixed].audio()
-display(viz.player(with_clicks(audio, picked[fixed]), seconds=LISTEN_SECONDS))
+display(player(with_clicks(audio, picked[fixed]), seconds=LISTEN_SECONDS))
 display(
-    viz.player(
+    player(
         with_clicks(audio, tracked[fixed].beats, tracked[fixed].downbeats), seconds=LISTEN_SECONDS
     )
 )
@@ -599,7 +601,7 @@ display(
 # %% [markdown]
 # ## 9. Scoring beat trackers: F-measure, CMLt and AMLt
 #
-# `mir_eval.beat` gives the standard measures (`common.metrics.beat_scores`):
+# `mir_eval.beat` gives the standard measures (`common.tasks.rhythm.metrics.beat_scores`):
 #
 # - **F-measure**: an estimated beat is a hit if it lies within **±70 ms** of an annotated
 #   beat (each annotation matches at most one estimate); $F = 2PR/(P+R)$ from precision and
@@ -654,8 +656,8 @@ for name, estimate in made_up.items():
 # places beats on strong onsets at that tempo. It is never trained.
 
 # %%
-from common.audio import DEFAULT_SAMPLE_RATE
-from common.baselines import librosa_beats
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.tasks.rhythm.baselines import librosa_beats
 
 librosa_out = [librosa_beats(t.audio(), DEFAULT_SAMPLE_RATE)[1] for t in test_clips]
 estimates = {
@@ -736,23 +738,21 @@ for meter in (3, 4):
         f"per bar at {result.tempo:.0f} BPM, beat F {f_dbn[i]:.2f}"
     )
     display(
-        viz.player(
-            with_clicks(clip.audio(), result.beats, result.downbeats), seconds=LISTEN_SECONDS
-        )
+        player(with_clicks(clip.audio(), result.beats, result.downbeats), seconds=LISTEN_SECONDS)
     )
 
 # %% [markdown]
 # ## 13. The measured results, on every backend
 #
 # The script `scripts/beats.py` runs this example at the `workshop` size on each backend;
-# `python -m common.bench quality --parts 3` measures it, and writes the test figures to
+# `python -m common.course.bench quality --parts 3` measures it, and writes the test figures to
 # `results/quality-workshop.json`. The threshold of peak picking is chosen on the validation
 # split there too, and librosa runs on the same test clips.
 
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(3, "beats"))
 

@@ -26,26 +26,24 @@
 # line; their measured results close the notebook.
 
 # %%
-import os
+# The backend must be chosen before Keras is imported for the first time in a process:
+# start_notebook does it ($KERAS_BACKEND, else JAX), with the corpus size ($MIR_COURSE_SIZE,
+# else workshop), compact inline figures and the settings of the script named here.
+from common.cli import start_notebook
 
-SIZE = os.environ.get("MIR_COURSE_SIZE", "workshop")
-# The backend must be chosen before Keras is imported for the first time in a process.
-from common.cli import select_backend
+notebook = start_notebook("beats")
+SIZE = notebook.size
 
-select_backend(os.environ.get("KERAS_BACKEND", "jax"))
-
-import keras
 import numpy as np
 from IPython.display import display
 
-from common import viz
+from common.audio.sonify import player
+from common.viz.figures import new_figure
+from common.viz.plots import overlay_beats, plot_spectrogram
 
-viz.setup_notebook()  # compact inline figures
-EPOCHS = {"tiny": 2, "workshop": 60, "full": 80}  # as in scripts/beats.py and tempo_stretch.py
 # The two networks of the tempo-stretch experiment (section 7) get a smaller budget than the
 # script gives them, to keep the notebook to a few minutes.
 STRETCH_EPOCHS = {"tiny": 1, "workshop": 25, "full": 40}
-print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:", SIZE)
 
 # %% [markdown]
 # ## 1. Tempo is a periodicity
@@ -69,12 +67,12 @@ print("Keras", keras.__version__, "on", keras.backend.backend(), "| corpus size:
 
 # %%
 from common.data import load_corpus
-from common.data.rhythm import rhythm_of
+from common.data.targets import rhythm_of
 
 corpus = load_corpus(SIZE)
 splits = {s: corpus.tracks(split=s, kind="music") for s in ("train", "valid", "test")}
 rhythm = {s: [rhythm_of(t) for t in tracks] for s, tracks in splits.items()}
-fig, axes = viz.new_figure(figsize=(7, 2.8))
+fig, axes = new_figure(figsize=(7, 2.8))
 bins = np.arange(60, 215, 10)
 for split in ("train", "test"):
     axes[0, 0].hist([r.tempo for r in rhythm[split]], bins=bins, alpha=0.6, label=split)
@@ -97,13 +95,13 @@ fig
 
 # %%
 from common import runs_home
-from common.data.pipeline import FeatureCache
-from common.data.rhythm import BeatCrops
+from common.audio.features import ONSET_FRAME_RATE, ONSET_HOP_LENGTH
+from common.data.cache import FeatureCache
+from common.data.samplers import BeatCrops
 from common.models.temporal import beat_tcn
-from common.novelty import FRAME_RATE, HOP_LENGTH
-from common.training import Stopwatch, compile_beat_tracker, fit, run_dir, set_seed
+from common.nn.training import Stopwatch, compile_beat_tracker, fit, run_dir, set_seed
 
-CROP = int(8.0 * FRAME_RATE)  # 8 s crops, as in the scripts
+CROP = int(notebook.script.CROP_SECONDS * ONSET_FRAME_RATE)  # 8 s crops, as in the scripts
 spectrogram = FeatureCache("onset_spectrogram")
 
 
@@ -143,7 +141,7 @@ def outputs(model, tracks):
     )
 
 
-model, _ = train_tcn(splits["train"], splits["valid"], EPOCHS[SIZE])
+model, _ = train_tcn(splits["train"], splits["valid"], notebook.epochs)
 test_clips, truth = splits["test"], rhythm["test"]
 beats, downbeats, tempo_heads = outputs(model, test_clips)
 
@@ -155,11 +153,11 @@ beats, downbeats, tempo_heads = outputs(model, test_clips)
 # The tempo head is a classifier: a softmax over 300 integer tempi, fed with the network's
 # features averaged over the whole clip. Its estimate is the most probable class, refined by
 # the probability-weighted mean of it and its two neighbours
-# (`common.events.tempo_from_distribution`). Below, its output for one test clip; the
+# (`common.tasks.rhythm.tempo.tempo_from_distribution`). Below, its output for one test clip; the
 # annotated tempo is the solid line, its double and half the dashed ones.
 
 # %%
-from common.events import autocorrelation_tempo, tempo_from_distribution
+from common.tasks.rhythm.tempo import autocorrelation_tempo, tempo_from_distribution
 
 index = 0  # the first test clip
 track, reference = test_clips[index], truth[index].tempo
@@ -177,7 +175,7 @@ def mark_tempo(ax, bpm, meter):
             ax.axvline(bpm * factor, color="k", linewidth=0.8, linestyle=":")
 
 
-fig, axes = viz.new_figure(figsize=(8, 2.8))
+fig, axes = new_figure(figsize=(8, 2.8))
 axes[0, 0].plot(np.arange(len(tempo_heads[index])), tempo_heads[index], color="C1")
 mark_tempo(axes[0, 0], reference, track.meter)
 axes[0, 0].set_xlim(30, 299)
@@ -198,7 +196,7 @@ fig
 # $$r(\ell) = \frac{1}{N - \ell} \sum_{t=0}^{N-\ell-1} (a_t - \bar a)(a_{t+\ell} - \bar a)$$
 #
 # is high at the lag $\ell$ of the beat period, and the tempo is $60 \cdot 100 / \ell$ BPM
-# (`common.events.autocorrelation_tempo`, between 40 and 250 BPM, with a parabola through the
+# (`common.tasks.rhythm.tempo.autocorrelation_tempo`, between 40 and 250 BPM, with a parabola through the
 # best lag and its neighbours for a fraction of a frame). But a pulse that repeats every beat
 # also repeats every **two** beats (and, in 3/4, every bar of three): the autocorrelation has
 # peaks there too, and if one of them wins, the estimate is off by an octave.
@@ -208,8 +206,8 @@ fig
 # listeners tap most often, and a source of errors for music far from 120 BPM.
 
 # %%
-acf_bpm, acf_tempi, strengths = autocorrelation_tempo(beats[index], FRAME_RATE)
-fig, axes = viz.new_figure(figsize=(8, 2.8))
+acf_bpm, acf_tempi, strengths = autocorrelation_tempo(beats[index], ONSET_FRAME_RATE)
+fig, axes = new_figure(figsize=(8, 2.8))
 ax = axes[0, 0]
 ax.plot(acf_tempi, strengths, color="C0", label="autocorrelation of the beat activation")
 mark_tempo(ax, reference, track.meter)
@@ -237,28 +235,28 @@ fig
 # fast tempi, close to the 4 % tolerance of Acc1.
 
 # %%
-from common.dbn import track_bars
+from common.tasks.rhythm.dbn import track_bars
 
 with Stopwatch() as watch:
-    tracked = [track_bars(b, FRAME_RATE, d) for b, d in zip(beats, downbeats, strict=True)]
+    tracked = [track_bars(b, ONSET_FRAME_RATE, d) for b, d in zip(beats, downbeats, strict=True)]
 print(f"DBN on {len(tracked)} test clips in {watch.seconds:.1f} s")
 print(f"{track.track_id}: the DBN's path says {tracked[index].tempo:.1f} BPM")
 for bpm in (60, 120, 200):
-    period = 60 * FRAME_RATE / bpm
+    period = 60 * ONSET_FRAME_RATE / bpm
     step = np.ceil(period) / np.floor(period) - 1  # the ratio of the two nearest tempi
     print(f"near {bpm} BPM: periods of {period:.1f} frames, one frame more or less is {step:.1%}")
 
 # %% [markdown]
 # ## 4. The baseline: librosa
 #
-# `librosa.feature.tempo` (`common.baselines.librosa_tempo`) computes an onset strength
+# `librosa.feature.tempo` (`common.tasks.rhythm.baselines.librosa_tempo`) computes an onset strength
 # envelope from the audio, its autocorrelation over windows of about 8 s (a tempogram),
 # averages it over the clip, multiplies it by the log-normal prior drawn above, and returns the
 # tempo of the highest peak. Nothing is trained; the prior encodes what tempi are common.
 
 # %%
-from common.audio import DEFAULT_SAMPLE_RATE
-from common.baselines import librosa_tempo
+from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.tasks.rhythm.baselines import librosa_tempo
 
 with Stopwatch() as watch:
     librosa_tempi = [librosa_tempo(t.audio(), DEFAULT_SAMPLE_RATE) for t in test_clips]
@@ -270,11 +268,11 @@ print(f"librosa.feature.tempo on {len(test_clips)} test clips in {watch.seconds:
 # Four estimates of every test clip's tempo, scored against the annotation.
 
 # %%
-from common.metrics import mean_scores, tempo_accuracy
+from common.tasks.rhythm.metrics import mean_scores, tempo_accuracy
 
 estimates = {
     "tcn tempo head": [tempo_from_distribution(p) for p in tempo_heads],
-    "tcn beats + autocorrelation": [autocorrelation_tempo(b, FRAME_RATE)[0] for b in beats],
+    "tcn beats + autocorrelation": [autocorrelation_tempo(b, ONSET_FRAME_RATE)[0] for b in beats],
     "tcn + dbn": [t.tempo for t in tracked],
     "librosa feature.tempo": librosa_tempi,
 }
@@ -311,7 +309,7 @@ for name, values in estimates.items():
 
 # %%
 meters = np.array([t.meter for t in test_clips])
-fig, axes = viz.new_figure(1, len(estimates), figsize=(3 * len(estimates), 3.2), sharey=True)
+fig, axes = new_figure(1, len(estimates), figsize=(3 * len(estimates), 3.2), sharey=True)
 diagonal = np.array([40.0, 320.0])
 for ax, (name, values) in zip(axes[0], estimates.items(), strict=True):
     for factor, style in ((1, "-"), (2, "--"), (0.5, "--"), (3, ":"), (1 / 3, ":")):
@@ -357,23 +355,23 @@ fig
 # training crop $r$ times faster and every beat at $t$ seconds moves to $t/r$, while the tempo
 # becomes $r$ times the tempo.
 #
-# On the spectrogram this is a resampling along time: `common.events.stretch_frames`
+# On the spectrogram this is a resampling along time: `common.data.augment.stretch_frames`
 # interpolates frames linearly, which approximates computing the spectrogram with a hop $r$
 # times larger. It is cheap: no audio is processed again. Here is one training clip at three
 # rates, with its beats moved.
 
 # %%
-from common.events import stretch_frames
+from common.data.augment import stretch_frames
 
 original = next(t for t in splits["train"] if 110 <= rhythm_of(t).tempo <= 130)
 features, r0 = spectrogram(original), rhythm_of(original)
 rates = (0.7, 1.0, 1.4)
-fig, axes = viz.new_figure(len(rates), 1, figsize=(9, 1.9 * len(rates)), sharex=True)
+fig, axes = new_figure(len(rates), 1, figsize=(9, 1.9 * len(rates)), sharex=True)
 for ax, rate in zip(axes[:, 0], rates, strict=True):
     stretched = stretch_frames(features, rate)
-    viz.plot_spectrogram(ax, stretched[..., 1], hop_length=HOP_LENGTH, kind="plain")
+    plot_spectrogram(ax, stretched[..., 1], hop_length=ONSET_HOP_LENGTH, kind="plain")
     positions = original.beats.positions
-    viz.overlay_beats(ax, r0.beats / rate, positions)
+    overlay_beats(ax, r0.beats / rate, positions)
     ax.set_ylabel("mel band")
     ax.set_xlabel("")
     ax.set_title(
@@ -390,7 +388,7 @@ fig
 # %%
 import librosa
 
-from common.sonify import with_clicks
+from common.audio.sonify import with_clicks
 
 LISTEN_SECONDS = 6.0  # the players hold the first seconds of each clip
 signal = original.audio()
@@ -398,9 +396,7 @@ for rate in (0.7, 1.4):
     faster = librosa.effects.time_stretch(signal, rate=rate)
     print(f"rate {rate}: {r0.tempo * rate:.0f} BPM")
     display(
-        viz.player(
-            with_clicks(faster, r0.beats / rate, r0.downbeats / rate), seconds=LISTEN_SECONDS
-        )
+        player(with_clicks(faster, r0.beats / rate, r0.downbeats / rate), seconds=LISTEN_SECONDS)
     )
 
 # %% [markdown]
@@ -409,7 +405,9 @@ for rate in (0.7, 1.4):
 # and moves the three targets with the features: beats, downbeats and tempo class.
 
 # %%
-STRETCH = (0.6, 1.6)  # as in scripts/tempo_stretch.py
+from common.cli import load_script
+
+STRETCH = load_script("tempo_stretch").STRETCH  # (0.6, 1.6), as in the script
 stretched_crops = BeatCrops(
     splits["train"][:8], spectrogram, CROP, stretch=STRETCH, shuffle=False, seed=0
 )
@@ -424,15 +422,15 @@ fastest = int(
         [np.argmax(p) / r.tempo for p, r in zip(y["tempo"], stretched_crops.rhythms, strict=False)]
     )
 )
-fig, axes = viz.new_figure(figsize=(9, 2.4))
-viz.plot_spectrogram(axes[0, 0], x[fastest, :, :, 1], hop_length=HOP_LENGTH, kind="plain")
-target_times = np.flatnonzero(y["beats"][fastest, :, 0] == 1) / FRAME_RATE
-target_downbeats = np.flatnonzero(y["downbeats"][fastest, :, 0] == 1) / FRAME_RATE
-viz.overlay_beats(axes[0, 0], target_times, np.isin(target_times, target_downbeats).astype(int))
+fig, axes = new_figure(figsize=(9, 2.4))
+plot_spectrogram(axes[0, 0], x[fastest, :, :, 1], hop_length=ONSET_HOP_LENGTH, kind="plain")
+target_times = np.flatnonzero(y["beats"][fastest, :, 0] == 1) / ONSET_FRAME_RATE
+target_downbeats = np.flatnonzero(y["downbeats"][fastest, :, 0] == 1) / ONSET_FRAME_RATE
+overlay_beats(axes[0, 0], target_times, np.isin(target_times, target_downbeats).astype(int))
 axes[0, 0].set_ylabel("mel band")
 axes[0, 0].set_title(
     f"the most accelerated crop of the batch with its beat targets (zero padding where the "
-    f"stretched clip is shorter than {CROP / FRAME_RATE:.0f} s)",
+    f"stretched clip is shorter than {CROP / ONSET_FRAME_RATE:.0f} s)",
     fontsize=8,
 )
 fig
@@ -449,8 +447,8 @@ fig
 # the same clips.
 
 # %%
-from common.baselines import librosa_beats
-from common.metrics import beat_scores
+from common.tasks.rhythm.baselines import librosa_beats
+from common.tasks.rhythm.metrics import beat_scores
 
 LOW, HIGH = 90.0, 140.0  # the training tempi of the experiment
 
@@ -495,7 +493,7 @@ for name, stretch in (("tcn", None), ("tcn + tempo stretch", STRETCH)):
     )
     b, d, p = outputs(narrow, test_clips)
     head_tempi[name] = [tempo_from_distribution(q) for q in p]
-    paths = [track_bars(bb, FRAME_RATE, dd) for bb, dd in zip(b, d, strict=True)]
+    paths = [track_bars(bb, ONSET_FRAME_RATE, dd) for bb, dd in zip(b, d, strict=True)]
     rows[name] = ([t.beats for t in paths], head_tempi[name], [t.tempo for t in paths])
 print(f"\n{'':36s} {'beats':>7s} {'tempo head':>11s} {'DBN tempo':>11s}")
 print(f"{'':36s} {'F':>7s} {'Acc1':>5s} {'Acc2':>5s} {'Acc1':>5s} {'Acc2':>5s}")
@@ -521,7 +519,7 @@ for group, indices in groups.items():
 # the range printed above.
 
 # %%
-fig, axes = viz.new_figure(1, 2, figsize=(8, 3.4), sharey=True)
+fig, axes = new_figure(1, 2, figsize=(8, 3.4), sharey=True)
 for ax, (name, tempi) in zip(axes[0], head_tempi.items(), strict=True):
     ax.axhspan(LOW, HIGH, color="C2", alpha=0.15, label="training tempi")
     ax.axvspan(LOW, HIGH, color="C2", alpha=0.15)
@@ -546,7 +544,7 @@ fig
 # epoch, for both models (the validation clips, 90-140 BPM, are not stretched).
 
 # %%
-fig, axes = viz.new_figure(1, 3, figsize=(10, 2.8))
+fig, axes = new_figure(1, 3, figsize=(10, 2.8))
 for ax, head in zip(axes[0], ("beats", "downbeats", "tempo"), strict=True):
     for name, history in histories.items():
         values = history.history[f"val_{head}_loss"]
@@ -579,7 +577,7 @@ fig
 #
 # ## 8. The measured results, on every backend
 #
-# `python -m common.bench quality --parts 3` runs `scripts/beats.py` and
+# `python -m common.course.bench quality --parts 3` runs `scripts/beats.py` and
 # `scripts/tempo_stretch.py` at the `workshop` size on each backend and writes their test
 # figures to `results/quality-workshop.json`. First the tempo estimates of the multi-task TCN
 # against librosa:
@@ -587,7 +585,7 @@ fig
 # %%
 from IPython.display import Markdown
 
-from common.bench import measured
+from common.course.bench import measured
 
 Markdown(measured(3, "tempo"))
 

@@ -8,7 +8,7 @@ trained together on the corpus's exact annotations (3/4 and 4/4 music).
 
 Beats become times in two ways: peak picking (threshold chosen on the validation split), and a
 dynamic Bayesian network over the position in the bar, decoded with Viterbi
-(:mod:`common.dbn`), which also chooses the meter. Tempo is read from the tempo head, from the
+(:mod:`common.tasks.rhythm.dbn`), which also chooses the meter. Tempo is read from the tempo head, from the
 autocorrelation of the beat activation, and from the DBN's path. Scored with ``mir_eval``
 (F-measure, CMLt, AMLt; downbeat F-measure) and Acc1/Acc2. Baselines in the same run, on the same
 audio: ``librosa.beat.beat_track`` and ``librosa.feature.tempo``. Click tracks mixed onto test
@@ -33,34 +33,31 @@ def main(argv: list[str] | None = None) -> int:
 
     import numpy as np
 
-    from common import viz
-    from common.audio import DEFAULT_SAMPLE_RATE
-    from common.baselines import librosa_beats, librosa_tempo
-    from common.data.pipeline import FeatureCache
-    from common.data.rhythm import BeatCrops, rhythm_of
-    from common.dbn import track_bars
-    from common.detection import choose_threshold, peak_settings, score_events
-    from common.events import autocorrelation_tempo, tempo_from_distribution
+    from common.audio.features import ONSET_FRAME_RATE
+    from common.audio.io import DEFAULT_SAMPLE_RATE
+    from common.audio.sonify import with_clicks
+    from common.data.cache import FeatureCache
+    from common.data.samplers import BeatCrops
+    from common.data.targets import rhythm_of
     from common.experiment import Experiment
-    from common.metrics import beat_scores, mean_scores, tempo_accuracy
     from common.models.temporal import beat_tcn
-    from common.novelty import FRAME_RATE
-    from common.sonify import with_clicks
-    from common.training import (
-        Stopwatch,
-        compile_beat_tracker,
-        fit,
-        log_audio,
-        log_figure,
-        set_seed,
-    )
+    from common.nn.predict import predict_clips
+    from common.nn.tensorboard import log_audio, log_figure
+    from common.nn.training import Stopwatch, compile_beat_tracker, fit, set_seed
+    from common.tasks.rhythm.baselines import librosa_beats, librosa_tempo
+    from common.tasks.rhythm.dbn import track_bars
+    from common.tasks.rhythm.metrics import beat_scores, mean_scores, tempo_accuracy
+    from common.tasks.rhythm.peaks import choose_threshold, peak_settings, score_events
+    from common.tasks.rhythm.tempo import autocorrelation_tempo, tempo_from_distribution
+    from common.viz.figures import new_figure
+    from common.viz.plots import plot_activation
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="beats")
     spectrogram = FeatureCache("onset_spectrogram")
     rhythm = {s: [rhythm_of(t) for t in tracks] for s, tracks in splits.items()}
     epochs = args.epochs or EPOCHS[args.size]
-    crop = int(CROP_SECONDS * FRAME_RATE)
+    crop = int(CROP_SECONDS * ONSET_FRAME_RATE)
 
     # --- baselines: librosa on the audio ----------------------------------------------------------
     with Stopwatch() as watch:
@@ -104,11 +101,15 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     def activations(split):
-        outputs = [model.predict(spectrogram(t)[None], verbose=0) for t in splits[split]]
+        outputs = predict_clips(
+            model,
+            [spectrogram(t) for t in splits[split]],
+            length_multiple=experiment.length_multiple,
+        )
         return (
-            [o["beats"][0, :, 0] for o in outputs],
-            [o["downbeats"][0, :, 0] for o in outputs],
-            [o["tempo"][0] for o in outputs],
+            [o["beats"][:, 0] for o in outputs],
+            [o["downbeats"][:, 0] for o in outputs],
+            [o["tempo"] for o in outputs],
         )
 
     with Stopwatch() as watch:
@@ -121,12 +122,16 @@ def main(argv: list[str] | None = None) -> int:
     settings = peak_settings("network", "offline", events="beats")
     with Stopwatch() as watch:
         threshold, _ = choose_threshold(
-            [r.beats for r in rhythm["valid"]], beats["valid"], FRAME_RATE, "beats", **settings
+            [r.beats for r in rhythm["valid"]],
+            beats["valid"],
+            ONSET_FRAME_RATE,
+            "beats",
+            **settings,
         )
         scores = score_events(
             [r.beats for r in rhythm["test"]],
             beats["test"],
-            FRAME_RATE,
+            ONSET_FRAME_RATE,
             threshold,
             "beats",
             **settings,
@@ -141,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     # The bar-pointer DBN: beats, downbeats and meter at once.
     with Stopwatch() as watch:
         tracked = [
-            track_bars(b, FRAME_RATE, d)
+            track_bars(b, ONSET_FRAME_RATE, d)
             for b, d in zip(beats["test"], downbeats["test"], strict=True)
         ]
     seconds = training.seconds + predict_seconds + watch.seconds
@@ -166,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     estimates = {
         "tcn tempo head": [tempo_from_distribution(p) for p in tempo_heads["test"]],
         "tcn beats + autocorrelation": [
-            autocorrelation_tempo(b, FRAME_RATE)[0] for b in beats["test"]
+            autocorrelation_tempo(b, ONSET_FRAME_RATE)[0] for b in beats["test"]
         ],
         "tcn + dbn": [t.tempo for t in tracked],
     }
@@ -182,18 +187,18 @@ def main(argv: list[str] | None = None) -> int:
     # What a learner should look at and listen to: activations under the annotations, and the
     # tracked beats as clicks on the music.
     shown = splits["test"][:3]
-    fig, axes = viz.new_figure(len(shown), 1, figsize=(9, 2.2 * len(shown)))
+    fig, axes = new_figure(len(shown), 1, figsize=(9, 2.2 * len(shown)))
     for i, (ax, track) in enumerate(zip(axes[:, 0], shown, strict=True)):
-        viz.plot_activation(
+        plot_activation(
             ax,
             beats["test"][i],
-            FRAME_RATE,
+            ONSET_FRAME_RATE,
             rhythm["test"][i].beats,
             tracked[i].beats,
             label="beat",
         )
         ax.plot(
-            np.arange(len(downbeats["test"][i])) / FRAME_RATE,
+            np.arange(len(downbeats["test"][i])) / ONSET_FRAME_RATE,
             downbeats["test"][i],
             color="C2",
             linewidth=0.8,

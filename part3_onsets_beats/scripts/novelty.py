@@ -30,19 +30,17 @@ def metric_name(metric: str, window: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(script_parser(__doc__, part=3, example="novelty"), argv)
 
-    from common import viz
-    from common.data.pipeline import FeatureCache
-    from common.detection import (
-        choose_threshold,
-        librosa_onset_detection,
-        peak_settings,
-        score_events,
-    )
-    from common.events import pick_peaks
+    from common.audio.features import ONSET_FRAME_RATE
+    from common.audio.sonify import with_clicks
+    from common.data.cache import FeatureCache
     from common.experiment import Experiment
-    from common.novelty import FRAME_RATE, normalise_novelty, spectral_flux, superflux
-    from common.sonify import with_clicks
-    from common.training import Stopwatch, log_audio, log_figure
+    from common.nn.tensorboard import log_audio, log_figure
+    from common.nn.training import Stopwatch
+    from common.tasks.rhythm.baselines import librosa_onset_detection
+    from common.tasks.rhythm.novelty import normalise_novelty, spectral_flux, superflux
+    from common.tasks.rhythm.peaks import choose_threshold, peak_settings, pick_peaks, score_events
+    from common.viz.figures import new_figure
+    from common.viz.plots import plot_activation
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="onsets")
@@ -58,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         with Stopwatch() as watch:
             novelty = {s: [detector(t) for t in splits[s]] for s in ("valid", "test")}
             threshold, valid_f = choose_threshold(
-                references["valid"], novelty["valid"], FRAME_RATE, **settings
+                references["valid"], novelty["valid"], ONSET_FRAME_RATE, **settings
             )
         chosen[name] = (threshold, novelty["test"])
         print(f"{name}: threshold {threshold:.2f}, validation F-measure {valid_f:.3f}")
@@ -66,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             scores = score_events(
                 references["test"],
                 novelty["test"],
-                FRAME_RATE,
+                ONSET_FRAME_RATE,
                 threshold,
                 window=window,
                 **settings,
@@ -94,13 +92,23 @@ def main(argv: list[str] | None = None) -> int:
     # A novelty function under the annotation, and what its onsets sound like.
     track = splits["test"][0]
     threshold, curves = chosen["superflux"]
-    detected = pick_peaks(curves[0], FRAME_RATE, threshold, **settings)
-    fig, axes = viz.new_figure(2, 1, figsize=(9, 4.4))
-    viz.plot_activation(
-        axes[0, 0], chosen["spectral flux"][1][0], FRAME_RATE, track.onsets, label="spectral flux"
+    detected = pick_peaks(curves[0], ONSET_FRAME_RATE, threshold, **settings)
+    fig, axes = new_figure(2, 1, figsize=(9, 4.4))
+    plot_activation(
+        axes[0, 0],
+        chosen["spectral flux"][1][0],
+        ONSET_FRAME_RATE,
+        track.onsets,
+        label="spectral flux",
     )
-    viz.plot_activation(
-        axes[1, 0], curves[0], FRAME_RATE, track.onsets, detected, threshold, label="superflux"
+    plot_activation(
+        axes[1, 0],
+        curves[0],
+        ONSET_FRAME_RATE,
+        track.onsets,
+        detected,
+        threshold,
+        label="superflux",
     )
     for ax in axes[:, 0]:
         ax.legend(loc="upper right", fontsize=7, ncol=3)

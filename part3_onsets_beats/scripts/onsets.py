@@ -31,21 +31,21 @@ CROP_SECONDS = 3.0
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(script_parser(__doc__, part=3, example="onsets"), argv)
 
-    from common import viz
-    from common.data.pipeline import CropDataset, FeatureCache, per_track
-    from common.data.rhythm import onset_targets
-    from common.detection import (
-        choose_threshold,
-        librosa_onset_detection,
-        peak_settings,
-        score_events,
-    )
-    from common.events import pick_peaks
+    from common.audio.features import ONSET_FRAME_RATE
+    from common.audio.sonify import with_clicks
+    from common.data.cache import FeatureCache
+    from common.data.samplers import CropDataset
+    from common.data.targets import onset_targets, per_track
     from common.experiment import Experiment
     from common.models.temporal import onset_cnn, onset_rnn
-    from common.novelty import FRAME_RATE, superflux
-    from common.sonify import with_clicks
-    from common.training import Stopwatch, fit, log_audio, log_figure, set_seed
+    from common.nn.predict import predict_clips
+    from common.nn.tensorboard import log_audio, log_figure
+    from common.nn.training import Stopwatch, fit, set_seed
+    from common.tasks.rhythm.baselines import librosa_onset_detection
+    from common.tasks.rhythm.novelty import superflux
+    from common.tasks.rhythm.peaks import choose_threshold, peak_settings, pick_peaks, score_events
+    from common.viz.figures import new_figure
+    from common.viz.plots import plot_activation
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="onsets")
@@ -53,15 +53,17 @@ def main(argv: list[str] | None = None) -> int:
     targets = per_track(onset_targets(spectrogram))
     references = {s: [t.onsets for t in tracks] for s, tracks in splits.items()}
     epochs = args.epochs or EPOCHS[args.size]
-    crop = int(CROP_SECONDS * FRAME_RATE)
+    crop = int(CROP_SECONDS * ONSET_FRAME_RATE)
 
     def report(name, role, curves, kind, mode, seconds):
         """Choose the threshold on validation, score on test, record; returns the threshold."""
         settings = peak_settings(kind, mode)
         threshold, valid_f = choose_threshold(
-            references["valid"], curves["valid"], FRAME_RATE, **settings
+            references["valid"], curves["valid"], ONSET_FRAME_RATE, **settings
         )
-        scores = score_events(references["test"], curves["test"], FRAME_RATE, threshold, **settings)
+        scores = score_events(
+            references["test"], curves["test"], ONSET_FRAME_RATE, threshold, **settings
+        )
         print(f"{name}: threshold {threshold:.2f} (validation F-measure {valid_f:.3f})")
         for metric, value in scores.items():
             experiment.record(name, role, metric.replace("_", "-"), value, seconds)
@@ -122,7 +124,14 @@ def main(argv: list[str] | None = None) -> int:
                 verbose=0,
             )
             curves = {
-                s: [model.predict(spectrogram(t)[None], verbose=0)[0, :, 0] for t in splits[s]]
+                s: [
+                    curve[:, 0]
+                    for curve in predict_clips(
+                        model,
+                        [spectrogram(t) for t in splits[s]],
+                        length_multiple=experiment.length_multiple,
+                    )
+                ]
                 for s in ("valid", "test")
             }
         print(f"{name}: {model.count_params():,} parameters, trained in {watch.seconds:.0f} s")
@@ -131,19 +140,19 @@ def main(argv: list[str] | None = None) -> int:
 
     # The three networks and SuperFlux on one test clip, and the BiRNN's onsets as clicks.
     track, log_dir = splits["test"][0], experiment.run_dir("compare")
-    fig, axes = viz.new_figure(4, 1, figsize=(9, 7.5), sharex=True)
+    fig, axes = new_figure(4, 1, figsize=(9, 7.5), sharex=True)
     shown = {**activations, "superflux": novelty["test"]}
     for ax, (name, curves) in zip(axes[:, 0], shown.items(), strict=True):
         kind = "novelty" if name == "superflux" else "network"
         mode = "online" if "online" in name else "offline"
         threshold = thresholds[name]
-        found = pick_peaks(curves[0], FRAME_RATE, threshold, **peak_settings(kind, mode))
-        viz.plot_activation(ax, curves[0], FRAME_RATE, track.onsets, found, threshold, label=name)
+        found = pick_peaks(curves[0], ONSET_FRAME_RATE, threshold, **peak_settings(kind, mode))
+        plot_activation(ax, curves[0], ONSET_FRAME_RATE, track.onsets, found, threshold, label=name)
         ax.legend(loc="upper right", fontsize=7, ncol=3)
     log_figure(log_dir, f"onset activations of {track.track_id}", fig)
     found = pick_peaks(
         activations["birnn (offline)"][0],
-        FRAME_RATE,
+        ONSET_FRAME_RATE,
         thresholds["birnn (offline)"],
         **peak_settings("network", "offline"),
     )

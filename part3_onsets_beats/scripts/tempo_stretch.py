@@ -26,17 +26,19 @@ STRETCH = (0.6, 1.6)
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(script_parser(__doc__, part=3, example="tempo_stretch"), argv)
 
-    from common.audio import DEFAULT_SAMPLE_RATE
-    from common.baselines import librosa_beats, librosa_tempo
-    from common.data.pipeline import FeatureCache
-    from common.data.rhythm import BeatCrops, rhythm_of
-    from common.dbn import track_bars
-    from common.events import tempo_from_distribution
+    from common.audio.features import ONSET_FRAME_RATE
+    from common.audio.io import DEFAULT_SAMPLE_RATE
+    from common.data.cache import FeatureCache
+    from common.data.samplers import BeatCrops
+    from common.data.targets import rhythm_of
     from common.experiment import Experiment
-    from common.metrics import beat_scores, mean_scores, tempo_accuracy
     from common.models.temporal import beat_tcn
-    from common.novelty import FRAME_RATE
-    from common.training import Stopwatch, compile_beat_tracker, fit, set_seed
+    from common.nn.predict import predict_clips
+    from common.nn.training import Stopwatch, compile_beat_tracker, fit, set_seed
+    from common.tasks.rhythm.baselines import librosa_beats, librosa_tempo
+    from common.tasks.rhythm.dbn import track_bars
+    from common.tasks.rhythm.metrics import beat_scores, mean_scores, tempo_accuracy
+    from common.tasks.rhythm.tempo import tempo_from_distribution
 
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="beats")
@@ -63,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
             "BPM and test clips outside that range; this dataset does not have them."
         )
     epochs = args.epochs or EPOCHS[args.size]
-    crop = int(CROP_SECONDS * FRAME_RATE)
+    crop = int(CROP_SECONDS * ONSET_FRAME_RATE)
 
     def summary(tracks, beats, tempi) -> dict:
         """Mean beat F-measure and tempo accuracies of the estimates for ``tracks``."""
@@ -109,12 +111,14 @@ def main(argv: list[str] | None = None) -> int:
                 verbose=0,
             )
         for group, tracks in groups.items():
-            outputs = [model.predict(spectrogram(t)[None], verbose=0) for t in tracks]
+            outputs = predict_clips(
+                model, [spectrogram(t) for t in tracks], length_multiple=experiment.length_multiple
+            )
             tracked = [
-                track_bars(o["beats"][0, :, 0], FRAME_RATE, o["downbeats"][0, :, 0])
+                track_bars(o["beats"][:, 0], ONSET_FRAME_RATE, o["downbeats"][:, 0])
                 for o in outputs
             ]
-            tempi = [tempo_from_distribution(o["tempo"][0]) for o in outputs]
+            tempi = [tempo_from_distribution(o["tempo"]) for o in outputs]
             scores = summary(tracks, [t.beats for t in tracked], tempi)
             record(name, "model", group, scores, watch.seconds)
             print(

@@ -6,7 +6,7 @@ Writes PNG files (150 dpi) and ``facts.json`` (numbers quoted by the slides: fea
 parameter counts and receptive fields of the course's temporal networks, the state space of the
 bar-pointer DBN, the settings of the Part 3 scripts, small measurements on the tiny corpus...)
 to ``part3_onsets_beats/slides/figures/``, which is regenerated on every build
-(``python -m common.slides --parts 3``).
+(``python -m common.course.slides --parts 3``).
 
 Only the **tiny** corpus is used and **nothing is trained**: where a figure needs a network's
 activation, it uses a novelty function or a *synthetic* activation built from the annotations,
@@ -21,37 +21,36 @@ import json
 import sys
 from pathlib import Path
 
-from common.cli import select_backend
-from common.slide_figures import (
+from common.cli import load_script, select_backend
+from common.course.slide_figures import (
     BLUE,
     GREEN,
     GREY,
     ORANGE,
     PURPLE,
     RED,
-    load_script,
     notebook_titles,
     save_png,
     style_matplotlib,
 )
+from common.viz.figures import new_figure
+from common.viz.plots import plot_activation
 
 # Keras only builds models here (to count their weights); PyTorch does so without compiling.
 BACKEND = select_backend("torch")
 
 import numpy as np  # noqa: E402
 
-from common import REPO_ROOT, viz  # noqa: E402
-from common.audio import DEFAULT_SAMPLE_RATE  # noqa: E402
-from common.data import corpus_path, load_corpus  # noqa: E402
-from common.novelty import (  # noqa: E402
-    FFT_SIZES,
-    FRAME_RATE,
-    HOP_LENGTH,
-    normalise_novelty,
+from common import REPO_ROOT  # noqa: E402
+from common.audio.features import (  # noqa: E402
+    ONSET_FFT_SIZES,
+    ONSET_FRAME_RATE,
+    ONSET_HOP_LENGTH,
     onset_spectrogram,
-    spectral_flux,
-    superflux,
 )
+from common.audio.io import DEFAULT_SAMPLE_RATE  # noqa: E402
+from common.data import corpus_path, load_corpus  # noqa: E402
+from common.tasks.rhythm.novelty import normalise_novelty, spectral_flux, superflux  # noqa: E402
 
 PART = REPO_ROOT / "part3_onsets_beats"
 OUT = Path(__file__).resolve().parent / "figures"
@@ -67,7 +66,7 @@ def save(fig, name: str) -> None:
 
 def script(name: str):
     """A Part 3 script as a module (its constants; ``main`` is not run)."""
-    return load_script(PART / "scripts" / f"{name}.py", f"part3_{name}")
+    return load_script(PART / "scripts" / f"{name}.py")
 
 
 def first(tracks, split: str, genre: str | None = None):
@@ -108,7 +107,7 @@ def mel_axis(ax, label: bool = True, ticks=(50, 200, 1000, 4000)) -> None:
 
 def show(ax, image: np.ndarray, start: float = 0.0, title: str = "", cmap: str = "magma", **kw):
     """A time-first matrix ``(frames, bands)`` at 100 frames per second, from ``start`` s."""
-    seconds = image.shape[0] / FRAME_RATE
+    seconds = image.shape[0] / ONSET_FRAME_RATE
     mesh = ax.imshow(
         np.asarray(image).T,
         origin="lower",
@@ -125,7 +124,7 @@ def show(ax, image: np.ndarray, start: float = 0.0, title: str = "", cmap: str =
 
 
 def frames(t0: float, t1: float) -> slice:
-    return slice(int(round(t0 * FRAME_RATE)), int(round(t1 * FRAME_RATE)))
+    return slice(int(round(t0 * ONSET_FRAME_RATE)), int(round(t1 * ONSET_FRAME_RATE)))
 
 
 def inside(times, t0: float, t1: float) -> np.ndarray:
@@ -147,7 +146,7 @@ def ticks(ax, times, low: float, high: float, colour: str, lw: float = 1.2, labe
 def events_figure(track, spectrogram: np.ndarray) -> dict:
     """A clip with its onsets, beats and downbeats: what the four tasks look for."""
     beats = track.beats
-    fig, axes = viz.new_figure(
+    fig, axes = new_figure(
         2, 1, figsize=(11, 3.1), sharex=True, height_ratios=(3, 1.1), gridspec_kw={"hspace": 0.02}
     )
     ax = axes[0, 0]
@@ -168,7 +167,7 @@ def events_figure(track, spectrogram: np.ndarray) -> dict:
     ax.set_ylim(0, 1)
     ax.set_yticks([])
     ax.spines[["left"]].set_visible(False)
-    ax.set_xlim(0, spectrogram.shape[0] / FRAME_RATE)
+    ax.set_xlim(0, spectrogram.shape[0] / ONSET_FRAME_RATE)
     ax.set_xlabel(
         "Time (s). Blue: beats with their position in the bar; red: downbeats (position 1)"
     )
@@ -253,20 +252,20 @@ def onset_spectrogram_figure(track, spectrogram: np.ndarray) -> dict:
     """The three channels of ``onset_spectrogram``: short windows are sharp in time, long
     windows in frequency."""
     t0, t1 = 1.0, 3.0
-    fig, axes = viz.new_figure(1, 3, figsize=(11, 2.4), sharey=True)
+    fig, axes = new_figure(1, 3, figsize=(11, 2.4), sharey=True)
     for k, ax in enumerate(axes[0]):
         image = spectrogram[frames(t0, t1), :, k]
-        show(ax, image, t0, f"channel {k}: {FFT_SIZES[k]} samples ({window_ms(k):.0f} ms)")
+        show(ax, image, t0, f"channel {k}: {ONSET_FFT_SIZES[k]} samples ({window_ms(k):.0f} ms)")
         ticks(ax, inside(track.onsets, t0, t1), 0.0, 0.08, "white", 1.4)
     mel_axis(axes[0, 0])
     save(fig, "onset_spectrogram")
     return {
         "track": track.track_id,
         "shape": [int(s) for s in spectrogram.shape],
-        "fft_sizes": list(FFT_SIZES),
-        "window_ms": [window_ms(k) for k in range(len(FFT_SIZES))],
-        "hop": HOP_LENGTH,
-        "frame_rate": FRAME_RATE,
+        "fft_sizes": list(ONSET_FFT_SIZES),
+        "window_ms": [window_ms(k) for k in range(len(ONSET_FFT_SIZES))],
+        "hop": ONSET_HOP_LENGTH,
+        "frame_rate": ONSET_FRAME_RATE,
         "n_mels": N_MELS,
         "fmin": FMIN,
         "fmax": float(min(16000.0, SR / 2)),
@@ -275,14 +274,13 @@ def onset_spectrogram_figure(track, spectrogram: np.ndarray) -> dict:
 
 
 def window_ms(k: int) -> float:
-    return 1000 * FFT_SIZES[k] / SR
+    return 1000 * ONSET_FFT_SIZES[k] / SR
 
 
 def novelty_figure(track, spectrogram, thresholds: dict) -> dict:
     """Spectral flux and SuperFlux on one clip, under its annotated onsets."""
-    from common.detection import peak_settings
-    from common.events import pick_peaks
-    from common.metrics import onset_scores
+    from common.tasks.rhythm.metrics import onset_scores
+    from common.tasks.rhythm.peaks import peak_settings, pick_peaks
 
     settings = peak_settings("novelty", "offline")
     curves = {
@@ -290,7 +288,7 @@ def novelty_figure(track, spectrogram, thresholds: dict) -> dict:
         "superflux": superflux(spectrogram),
     }
     t0, t1 = 0.0, track.duration
-    fig, axes = viz.new_figure(3, 1, figsize=(11, 3.0), sharex=True, height_ratios=(1.1, 1, 1))
+    fig, axes = new_figure(3, 1, figsize=(11, 3.0), sharex=True, height_ratios=(1.1, 1, 1))
     show(axes[0, 0], spectrogram[frames(t0, t1), :, 1], t0)
     mel_axis(axes[0, 0], label=False, ticks=(100, 1000, 5000))
     axes[0, 0].set_ylabel("Hz")
@@ -302,10 +300,17 @@ def novelty_figure(track, spectrogram, thresholds: dict) -> dict:
     )
     facts = {"track": track.track_id, "genre": track.genre, "onsets": len(track.onsets)}
     for ax, (name, curve), colour in zip(axes[1:, 0], curves.items(), (BLUE, ORANGE), strict=True):
-        found = pick_peaks(curve, FRAME_RATE, thresholds[name], **settings)
+        found = pick_peaks(curve, ONSET_FRAME_RATE, thresholds[name], **settings)
         scores = onset_scores(track.onsets, found)
-        viz.plot_activation(
-            ax, curve, FRAME_RATE, track.onsets, found, thresholds[name], label=name, color=colour
+        plot_activation(
+            ax,
+            curve,
+            ONSET_FRAME_RATE,
+            track.onsets,
+            found,
+            thresholds[name],
+            label=name,
+            color=colour,
         )
         ax.set_xlabel("")
         ax.set_title(
@@ -323,9 +328,9 @@ def novelty_figure(track, spectrogram, thresholds: dict) -> dict:
 def tiny_novelty(music, spectrograms) -> dict:
     """Thresholds of spectral flux and SuperFlux chosen on the tiny validation split, scores on
     the tiny test split, and the tempo of SuperFlux by autocorrelation on every tiny clip."""
-    from common.detection import choose_threshold, peak_settings, score_events
-    from common.events import autocorrelation_tempo
-    from common.metrics import mean_scores, tempo_accuracy
+    from common.tasks.rhythm.metrics import mean_scores, tempo_accuracy
+    from common.tasks.rhythm.peaks import choose_threshold, peak_settings, score_events
+    from common.tasks.rhythm.tempo import autocorrelation_tempo
 
     settings = peak_settings("novelty", "offline")
     detectors = {
@@ -338,12 +343,12 @@ def tiny_novelty(music, spectrograms) -> dict:
         curves = {s: [detector(spectrograms[t.track_id]) for t in split[s]] for s in split}
         refs = {s: [t.onsets for t in split[s]] for s in split}
         threshold, valid_f = choose_threshold(
-            refs["valid"], curves["valid"], FRAME_RATE, **settings
+            refs["valid"], curves["valid"], ONSET_FRAME_RATE, **settings
         )
-        test = score_events(refs["test"], curves["test"], FRAME_RATE, threshold, **settings)
+        test = score_events(refs["test"], curves["test"], ONSET_FRAME_RATE, threshold, **settings)
         found[name] = {"threshold": threshold, "valid_f": valid_f, "test": test}
     estimates = [
-        (t, autocorrelation_tempo(superflux(spectrograms[t.track_id]), FRAME_RATE)[0])
+        (t, autocorrelation_tempo(superflux(spectrograms[t.track_id]), ONSET_FRAME_RATE)[0])
         for t in music
     ]
     accuracy = mean_scores([tempo_accuracy(t.tempo, e) for t, e in estimates])
@@ -354,21 +359,20 @@ def tiny_novelty(music, spectrograms) -> dict:
 
 def peak_picking_figure(track, spectrogram, threshold: float) -> dict:
     """Offline and online peak picking on a SuperFlux curve, with the local mean."""
-    from common.detection import peak_settings
-    from common.events import _window, pick_peaks
-    from common.metrics import onset_scores
+    from common.tasks.rhythm.metrics import onset_scores
+    from common.tasks.rhythm.peaks import _window, peak_settings, pick_peaks
 
     curve = superflux(spectrogram)
     offline, online = peak_settings("novelty", "offline"), peak_settings("novelty", "online")
     found = {
-        "offline": pick_peaks(curve, FRAME_RATE, threshold, **offline),
-        "online": pick_peaks(curve, FRAME_RATE, threshold, **online),
+        "offline": pick_peaks(curve, ONSET_FRAME_RATE, threshold, **offline),
+        "online": pick_peaks(curve, ONSET_FRAME_RATE, threshold, **online),
     }
-    mean = _window(curve, FRAME_RATE, offline["pre_avg"], offline["post_avg"], np.mean, None)
+    mean = _window(curve, ONSET_FRAME_RATE, offline["pre_avg"], offline["post_avg"], np.mean, None)
     t0, t1 = 1.0, 3.5
     sl = frames(t0, t1)
-    times = np.arange(sl.start, sl.stop) / FRAME_RATE
-    fig, axes = viz.new_figure(figsize=(11, 2.7))
+    times = np.arange(sl.start, sl.stop) / ONSET_FRAME_RATE
+    fig, axes = new_figure(figsize=(11, 2.7))
     ax = axes[0, 0]
     ax.plot(times, curve[sl], color=ORANGE, lw=1.2, label="SuperFlux")
     ax.plot(times, mean[sl], color=PURPLE, lw=1.0, ls=":", label="local mean (−100 to +70 ms)")
@@ -382,7 +386,7 @@ def peak_picking_figure(track, spectrogram, threshold: float) -> dict:
         ax.axvspan(p - offline["pre_max"], p + offline["post_max"], color=RED, alpha=0.12, lw=0)
         ax.annotate(
             "± 30 ms: a local maximum?",
-            (p, curve[int(round(p * FRAME_RATE))]),
+            (p, curve[int(round(p * ONSET_FRAME_RATE))]),
             xytext=(p + 0.1, 0.72),
             fontsize=8,
             arrowprops={"arrowstyle": "->", "lw": 0.8},
@@ -409,18 +413,19 @@ def peak_picking_figure(track, spectrogram, threshold: float) -> dict:
 
 def onset_evaluation_figure(track, spectrogram, threshold: float) -> dict:
     """Hits, false alarms and misses within the ±50 ms window, and the F-measure by window."""
-    from common.detection import peak_settings
-    from common.events import pick_peaks
-    from common.metrics import onset_scores
+    from common.tasks.rhythm.metrics import onset_scores
+    from common.tasks.rhythm.peaks import peak_settings, pick_peaks
 
-    found = pick_peaks(superflux(spectrogram), FRAME_RATE, threshold, **peak_settings("novelty"))
+    found = pick_peaks(
+        superflux(spectrogram), ONSET_FRAME_RATE, threshold, **peak_settings("novelty")
+    )
     import mir_eval
 
     pairs = mir_eval.util.match_events(track.onsets, found, 0.05)
     hit_ref = {i for i, _ in pairs}
     hit_est = {j for _, j in pairs}
     t0, t1 = 0.0, min(4.0, track.duration)
-    fig, axes = viz.new_figure(figsize=(11, 1.7))
+    fig, axes = new_figure(figsize=(11, 1.7))
     ax = axes[0, 0]
     for i, t in enumerate(track.onsets):
         if not t0 <= t < t1:
@@ -458,20 +463,19 @@ def onset_evaluation_figure(track, spectrogram, threshold: float) -> dict:
 
 def targets_figure(track, music, spectrograms) -> dict:
     """Widened onset and beat targets, and the tempo target distribution."""
-    from common.data.rhythm import rhythm_of
-    from common.events import event_targets, tempo_target
+    from common.data.targets import event_targets, rhythm_of, tempo_target
 
     n = spectrograms[track.track_id].shape[0]
-    onset = event_targets(track.onsets, n, FRAME_RATE, widen=1)
+    onset = event_targets(track.onsets, n, ONSET_FRAME_RATE, widen=1)
     rhythm = rhythm_of(track)
-    beat = event_targets(rhythm.beats, n, FRAME_RATE)
-    down = event_targets(rhythm.downbeats, n, FRAME_RATE)
-    fig, axes = viz.new_figure(1, 3, figsize=(11, 2.45), width_ratios=(1.1, 1.3, 0.9))
+    beat = event_targets(rhythm.beats, n, ONSET_FRAME_RATE)
+    down = event_targets(rhythm.downbeats, n, ONSET_FRAME_RATE)
+    fig, axes = new_figure(1, 3, figsize=(11, 2.45), width_ratios=(1.1, 1.3, 0.9))
     ax = axes[0, 0]
     t0, t1 = 1.0, 1.6
     sl = frames(t0, t1)
-    x = np.arange(sl.start, sl.stop) / FRAME_RATE
-    ax.bar(x, onset[sl], width=0.8 / FRAME_RATE, color=BLUE)
+    x = np.arange(sl.start, sl.stop) / ONSET_FRAME_RATE
+    ax.bar(x, onset[sl], width=0.8 / ONSET_FRAME_RATE, color=BLUE)
     ticks(ax, inside(track.onsets, t0, t1), 0.0, 1.0, RED, 0.9)
     ax.set_xlim(t0, t1)
     ax.set_title("onset targets, 10 ms frames")
@@ -480,7 +484,7 @@ def targets_figure(track, music, spectrograms) -> dict:
     ax = axes[0, 1]
     t0, t1 = 0.0, 3.0
     sl = frames(t0, t1)
-    x = np.arange(sl.start, sl.stop) / FRAME_RATE
+    x = np.arange(sl.start, sl.stop) / ONSET_FRAME_RATE
     ax.plot(x, beat[sl], color=BLUE, lw=1.0, label="beats")
     ax.plot(x, -down[sl], color=RED, lw=1.0, label="downbeats (drawn downwards)")
     ax.set_xlim(t0, t1)
@@ -500,9 +504,11 @@ def targets_figure(track, music, spectrograms) -> dict:
     positive = {"onsets": [0, 0], "beats": [0, 0]}
     for t in music:
         n = spectrograms[t.track_id].shape[0]
-        positive["onsets"][0] += int((event_targets(t.onsets, n, FRAME_RATE, widen=0) > 0).sum())
+        positive["onsets"][0] += int(
+            (event_targets(t.onsets, n, ONSET_FRAME_RATE, widen=0) > 0).sum()
+        )
         positive["beats"][0] += int(
-            (event_targets(t.beats.times, n, FRAME_RATE, widen=0) > 0).sum()
+            (event_targets(t.beats.times, n, ONSET_FRAME_RATE, widen=0) > 0).sum()
         )
         positive["onsets"][1] += n
         positive["beats"][1] += n
@@ -520,7 +526,7 @@ def rnn_diagram() -> None:
     """An RNN unrolled over five frames: causal (online) and bidirectional (offline)."""
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    fig, axes = viz.new_figure(1, 2, figsize=(11, 2.6))
+    fig, axes = new_figure(1, 2, figsize=(11, 2.6))
     n = 5
 
     def box(ax, x, y, text, colour, w=0.62, h=0.42):
@@ -634,7 +640,7 @@ def gradient_figure() -> dict:
         "gru_0": ("GRU, update gate free ($b_z = 0$)", gru(0.0), ORANGE),
         "gru_3": ("GRU, update gate near 1 ($b_z = 3$)", gru(3.0), GREEN),
     }
-    fig, axes = viz.new_figure(figsize=(5.4, 3.0))
+    fig, axes = new_figure(figsize=(5.4, 3.0))
     ax = axes[0, 0]
     k = np.arange(1, steps + 1)
     for label, curve, colour in curves.values():
@@ -688,13 +694,13 @@ def networks() -> dict:
         front_bands=int(front[2]),
         heads=heads,
         receptive_field=receptive_field(tcn["kernel_size"], tcn["n_levels"]),
-        receptive_seconds=receptive_field(tcn["kernel_size"], tcn["n_levels"]) / FRAME_RATE,
+        receptive_seconds=receptive_field(tcn["kernel_size"], tcn["n_levels"]) / ONSET_FRAME_RATE,
         levels_table=[
             {
                 "level": level,
                 "dilation": 2 ** (level - 1),
                 "frames": receptive_field(tcn["kernel_size"], level),
-                "seconds": receptive_field(tcn["kernel_size"], level) / FRAME_RATE,
+                "seconds": receptive_field(tcn["kernel_size"], level) / ONSET_FRAME_RATE,
             }
             for level in range(1, tcn["n_levels"] + 1)
         ],
@@ -706,7 +712,7 @@ def receptive_field_figure(kernel: int, levels: int) -> None:
     """Dilated convolutions (kernel 3, four levels) and the growth of the receptive field."""
     from common.models.temporal import receptive_field
 
-    fig, axes = viz.new_figure(1, 2, figsize=(11, 2.55), width_ratios=(1.75, 1))
+    fig, axes = new_figure(1, 2, figsize=(11, 2.55), width_ratios=(1.75, 1))
     ax = axes[0, 0]
     k, depth = 3, 4
     width = receptive_field(k, depth)
@@ -744,8 +750,8 @@ def receptive_field_figure(kernel: int, levels: int) -> None:
     )
     ax = axes[0, 1]
     ls = np.arange(1, levels + 1)
-    dilated = [receptive_field(kernel, level) / FRAME_RATE for level in ls]
-    plain = [(1 + (kernel - 1) * level) / FRAME_RATE for level in ls]
+    dilated = [receptive_field(kernel, level) / ONSET_FRAME_RATE for level in ls]
+    plain = [(1 + (kernel - 1) * level) / ONSET_FRAME_RATE for level in ls]
     ax.plot(ls, dilated, "o-", color=BLUE, label="dilations 1, 2, 4, …")
     ax.plot(ls, plain, "s-", color=GREY, label="no dilation")
     ax.set_yscale("log")
@@ -766,17 +772,17 @@ def receptive_field_figure(kernel: int, levels: int) -> None:
 
 def stretch_figure(track, spectrogram) -> dict:
     """Tempo-stretch augmentation on features: the same clip played slower and faster."""
-    from common.data.rhythm import rhythm_of
-    from common.events import stretch_frames
+    from common.data.augment import stretch_frames
+    from common.data.targets import rhythm_of
 
     settings = script("tempo_stretch")
     rates = (settings.STRETCH[0], 1.0, settings.STRETCH[1])
     rhythm = rhythm_of(track)
     seconds = 4.0
-    fig, axes = viz.new_figure(1, 3, figsize=(11, 2.4), sharey=True)
+    fig, axes = new_figure(1, 3, figsize=(11, 2.4), sharey=True)
     for ax, rate in zip(axes[0], rates, strict=True):
         stretched = stretch_frames(spectrogram, rate)
-        image = stretched[: int(seconds * FRAME_RATE), :, 1]
+        image = stretched[: int(seconds * ONSET_FRAME_RATE), :, 1]
         show(
             ax, image, 0.0, f"rate {rate:g}: {rate * rhythm.tempo:.0f} BPM, {len(stretched)} frames"
         )
@@ -801,7 +807,7 @@ def synthetic_activations(rhythm, n: int, seed: int = 0):
     """A plausible but imperfect network output built from the annotations: bumps at the beats
     (some weak), a few spurious peaks between them, a weaker downbeat activation."""
     rng = np.random.default_rng(seed)
-    t = np.arange(n) / FRAME_RATE
+    t = np.arange(n) / ONSET_FRAME_RATE
     beat = np.full(n, 0.02) + 0.03 * rng.random(n)
     down = np.full(n, 0.01) + 0.02 * rng.random(n)
 
@@ -822,22 +828,22 @@ def synthetic_activations(rhythm, n: int, seed: int = 0):
 
 def dbn_figures(track, n_frames: int) -> dict:
     """The state space of one meter, and a decoded path on synthetic activations."""
-    from common import dbn
-    from common.data.rhythm import rhythm_of
-    from common.detection import peak_settings
-    from common.events import pick_peaks
-    from common.metrics import beat_scores
+    from common.data.targets import rhythm_of
+    from common.tasks.rhythm import dbn
+    from common.tasks.rhythm.metrics import beat_scores
+    from common.tasks.rhythm.peaks import peak_settings, pick_peaks
 
     settings = defaults(dbn.track_bars)
     min_bpm, max_bpm = settings["min_bpm"], settings["max_bpm"]
     lam_obs, lam_trans = settings["observation_lambda"], settings["transition_lambda"]
     periods = np.arange(
-        int(np.floor(60 * FRAME_RATE / max_bpm)), int(np.ceil(60 * FRAME_RATE / min_bpm)) + 1
+        int(np.floor(60 * ONSET_FRAME_RATE / max_bpm)),
+        int(np.ceil(60 * ONSET_FRAME_RATE / min_bpm)) + 1,
     )
     spaces = {m: dbn._StateSpace(m, periods, lam_obs) for m in settings["beats_per_bar"]}
 
     # --- the state space ----------------------------------------------------------------------
-    fig, axes = viz.new_figure(figsize=(5.6, 3.1))
+    fig, axes = new_figure(figsize=(5.6, 3.1))
     ax = axes[0, 0]
     space = spaces[3]
     colours = {0: "0.82", 1: BLUE, 2: RED}
@@ -846,7 +852,7 @@ def dbn_figures(track, n_frames: int) -> dict:
             continue
         states = np.flatnonzero(space.tempo_index == i)
         x = space.beat_index[states] + space.position_in_beat[states] / tau
-        bpm = 60 * FRAME_RATE / tau
+        bpm = 60 * ONSET_FRAME_RATE / tau
         for kind in (0, 1, 2):
             chosen = space.kind[states] == kind
             ax.scatter(
@@ -866,15 +872,15 @@ def dbn_figures(track, n_frames: int) -> dict:
     save(fig, "dbn_states")
 
     # --- decoding synthetic activations ---------------------------------------------------------
-    from common.metrics import tempo_accuracy
+    from common.tasks.rhythm.metrics import tempo_accuracy
 
     rhythm = rhythm_of(track)
     # Ten random draws of the synthetic activations, to see how often each decoder gets it right.
     draws = []
     for seed in range(10):
         b, d = synthetic_activations(rhythm, n_frames, seed)
-        result = dbn.track_bars(b, FRAME_RATE, d)
-        found = pick_peaks(b, FRAME_RATE, 0.5, **peak_settings("network", events="beats"))
+        result = dbn.track_bars(b, ONSET_FRAME_RATE, d)
+        found = pick_peaks(b, ONSET_FRAME_RATE, 0.5, **peak_settings("network", events="beats"))
         draws.append(
             {
                 "dbn_f": beat_scores(rhythm.beats, result.beats)["f_measure"],
@@ -885,7 +891,7 @@ def dbn_figures(track, n_frames: int) -> dict:
         )
     shown_seed = 1
     beat, down = synthetic_activations(rhythm, n_frames, shown_seed)
-    tracked = dbn.track_bars(beat, FRAME_RATE, down)
+    tracked = dbn.track_bars(beat, ONSET_FRAME_RATE, down)
     plain = beat - down
     observation = np.stack([(1.0 - beat) / (lam_obs - 1), plain, down], axis=1)
     observation_log = np.log(np.maximum(observation, dbn._FLOOR))
@@ -900,9 +906,11 @@ def dbn_figures(track, n_frames: int) -> dict:
         + space.position_in_beat[path] / space.periods[space.tempo_index[path]]
     )
     threshold = 0.5
-    picked = pick_peaks(beat, FRAME_RATE, threshold, **peak_settings("network", events="beats"))
-    t = np.arange(n_frames) / FRAME_RATE
-    fig, axes = viz.new_figure(2, 1, figsize=(11, 3.0), sharex=True, height_ratios=(1.2, 1))
+    picked = pick_peaks(
+        beat, ONSET_FRAME_RATE, threshold, **peak_settings("network", events="beats")
+    )
+    t = np.arange(n_frames) / ONSET_FRAME_RATE
+    fig, axes = new_figure(2, 1, figsize=(11, 3.0), sharex=True, height_ratios=(1.2, 1))
     ax = axes[0, 0]
     ax.plot(t, beat, color=BLUE, lw=1.0, label="beat activation (synthetic)")
     ax.plot(t, down, color=RED, lw=1.0, label="downbeat activation (synthetic)")
@@ -928,7 +936,7 @@ def dbn_figures(track, n_frames: int) -> dict:
         row = np.exp(dbn._transition_log(periods, lam_trans))[list(periods).index(tau_from)]
         return float(row[list(periods).index(tau_to)])
 
-    tau = int(round(60 * FRAME_RATE / 120))
+    tau = int(round(60 * ONSET_FRAME_RATE / 120))
     return {
         "track": track.track_id,
         "tempo": rhythm.tempo,
@@ -968,10 +976,10 @@ def dbn_figures(track, n_frames: int) -> dict:
 
 def autocorrelation_figure(track, spectrogram) -> dict:
     """Tempo by autocorrelation of SuperFlux: peaks at the beat period, and at its multiples."""
-    from common.events import autocorrelation_tempo
+    from common.tasks.rhythm.tempo import autocorrelation_tempo
 
-    bpm, tempi, strengths = autocorrelation_tempo(superflux(spectrogram), FRAME_RATE)
-    fig, axes = viz.new_figure(figsize=(11, 2.5))
+    bpm, tempi, strengths = autocorrelation_tempo(superflux(spectrogram), ONSET_FRAME_RATE)
+    fig, axes = new_figure(figsize=(11, 2.5))
     ax = axes[0, 0]
     ax.plot(tempi, strengths / strengths.max(), color=BLUE, lw=1.3)
     for factor, label, colour in (
@@ -1001,7 +1009,7 @@ def autocorrelation_figure(track, spectrogram) -> dict:
 
 def beat_metrics_figure() -> dict:
     """Beat scores of typical mistakes against a steady 120 BPM reference."""
-    from common.metrics import beat_scores, tempo_accuracy
+    from common.tasks.rhythm.metrics import beat_scores, tempo_accuracy
 
     reference = np.arange(0.5, 10.0, 0.5)
     rng = np.random.default_rng(1)
@@ -1016,7 +1024,7 @@ def beat_metrics_figure() -> dict:
         ),
     }
     cases = {k: np.sort(v) for k, v in cases.items()}
-    fig, axes = viz.new_figure(figsize=(7.2, 2.9))
+    fig, axes = new_figure(figsize=(7.2, 2.9))
     ax = axes[0, 0]
     rows = ["reference", *cases]
     for b in reference:
@@ -1054,9 +1062,10 @@ def notebooks() -> list[dict]:
 
 def script_settings() -> dict:
     """Constants of the Part 3 scripts and of the detectors they use."""
-    from common.detection import LIBROSA_DELTAS, PEAK_PICKING, THRESHOLDS, peak_settings
-    from common.events import N_TEMPI
-    from common.training import compile_beat_tracker
+    from common.data.targets import N_TEMPI
+    from common.nn.training import compile_beat_tracker
+    from common.tasks.rhythm.baselines import LIBROSA_DELTAS
+    from common.tasks.rhythm.peaks import PEAK_PICKING, THRESHOLDS, peak_settings
 
     beats, stretch, onsets, novelty = (
         script(n) for n in ("beats", "tempo_stretch", "onsets", "novelty")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common.audio import DEFAULT_SAMPLE_RATE, write_audio
+from common.audio.io import DEFAULT_SAMPLE_RATE, write_audio
 from common.data import annotations
 from common.data.synthetic.song import VersionSpec, render_version
 from common.data.synthetic.speech import (

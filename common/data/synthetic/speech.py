@@ -311,7 +311,7 @@ def render_speech(spec: SpeechSpec, sample_rate: int) -> tuple[np.ndarray, list[
     # A room and a microphone of its own, so that dryness does not give speech away.
     signal = Production.random(rng).apply(signal, engine.sample_rate, seed=spec.seed)
     if sample_rate != engine.sample_rate:
-        from common.audio import resample
+        from common.audio.io import resample
 
         signal = resample(signal, engine.sample_rate, sample_rate)
     rms = float(np.sqrt(np.mean(signal**2)))

@@ -1,0 +1,401 @@
+"""Benchmarks: measured speed and quality figures, written to ``results/`` and ``BENCHMARKS.md``.
+
+    python -m common.course.bench speed   [--backends jax tensorflow torch] [--update BENCHMARKS.md]
+    python -m common.course.bench quality --parts 0 [--size workshop] [--update BENCHMARKS.md]
+
+``speed`` times the training and prediction steps of every model builder of the course (each
+example of :data:`common.models.registry.EXAMPLES`) on each backend, each backend in its own
+process, and the corpus renderer in times real time.
+``quality`` runs the workshop scripts of the given parts on each backend; every model and the
+baseline it is compared with come from the same run, on the test split. Figures are never typed
+in: ``--update`` rewrites the marked sections of ``BENCHMARKS.md`` from what was just measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from common import REPO_ROOT
+from common.cli import BACKENDS, SIZES
+from common.fileio import read_json, write_json, write_text
+
+RESULTS = REPO_ROOT / "results"
+
+
+# ---------------------------------------------------------------------------------------------
+# The machine
+# ---------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    """One line describing this computer and the library versions."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+        cpu = re.search(r"model name\s*:\s*(.+)", text).group(1).strip()
+    except (OSError, AttributeError):
+        pass
+    memory = ""
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kib / 2**20:.0f} GiB RAM"
+    except (OSError, AttributeError):
+        pass
+    from importlib.metadata import version
+
+    libraries = ", ".join(
+        f"{name} {version(name)}" for name in ("keras", "jax", "tensorflow", "torch")
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}, no GPU in use; {platform.system()}, "
+        f"Python {platform.python_version()}; {libraries}"
+    )
+
+
+def update_section(path: Path, name: str, body: str) -> None:
+    """Replace the text between ``<!-- name:begin -->`` and ``<!-- name:end -->`` in ``path``
+    (appending the section if it is not there yet)."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    text = path.read_text() if path.is_file() else "# Benchmarks\n"
+    block = f"{begin}\n{body.strip()}\n{end}"
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    write_text(path, text)
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Speed
+# ---------------------------------------------------------------------------------------------
+
+
+def _time_steps(step, n_steps: int) -> tuple[float, float]:
+    """``(first call seconds, median milliseconds of the next n_steps calls)``."""
+    start = time.perf_counter()
+    step()
+    first = time.perf_counter() - start
+    for _ in range(3):
+        step()
+    times = []
+    for _ in range(n_steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return first, 1000 * float(np.median(times))
+
+
+def speed_worker(n_steps: int, names: list[str] | None = None) -> dict:
+    """Measure on the current backend (runs in a child process with ``KERAS_BACKEND`` set).
+
+    Every example of :data:`common.models.registry.EXAMPLES` (or those in ``names``): its
+    training step (Adam, mean squared error on random targets, the same for every model, so
+    the times compare the networks) and its prediction step, on one batch.
+    """
+    import keras
+
+    from common.models.registry import EXAMPLES, example_batch
+    from common.nn.training import set_seed
+
+    figures = {"backend": keras.backend.backend()}
+    for name in names or list(EXAMPLES):
+        example = EXAMPLES[name]
+        set_seed(0)
+        model = example.build()
+        x, y = example_batch(model, example, np.random.default_rng(0))
+        model.compile(optimizer="adam", loss="mse")
+        first, train_ms = _time_steps(lambda m=model, x=x, y=y: m.train_on_batch(x, y), n_steps)
+        _, predict_ms = _time_steps(lambda m=model, x=x: m.predict_on_batch(x), n_steps)
+        figures[name] = {
+            "batch": len(x),
+            "input": list(example.input_shape),
+            "first_step_s": first,
+            "train_ms": train_ms,
+            "predict_ms": predict_ms,
+            "parameters": model.count_params(),
+        }
+        keras.backend.clear_session()
+    return figures
+
+
+def render_speed() -> dict:
+    """Corpus render speed on this machine, in times real time."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from common.data.synthetic.generator import (
+        PRESETS,
+        MusicJob,
+        SpeechJob,
+        _context,
+        plan,
+        render_corpus,
+        render_job,
+    )
+
+    jobs = plan(PRESETS["workshop"], seed=0)
+    music = [j for j in jobs if isinstance(j, MusicJob)][:24]
+    speech = [j for j in jobs if isinstance(j, SpeechJob)][:8]
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        render_job(music[0], out / "warm-up", 22050)
+        start = time.perf_counter()
+        for job in music:
+            render_job(job, out / "music", 22050)
+        music_x = sum(j.spec.duration for j in music) / (time.perf_counter() - start)
+        start = time.perf_counter()
+        with ProcessPoolExecutor(1, mp_context=_context(), max_tasks_per_child=1) as pool:
+            for future in [pool.submit(render_job, j, out / "speech", 22050) for j in speech]:
+                future.result()
+        speech_x = sum(j.spec.duration for j in speech) / (time.perf_counter() - start)
+        start = time.perf_counter()
+        render_corpus("workshop", out / "corpus", workers=os.cpu_count(), progress=False)
+        corpus_s = time.perf_counter() - start
+    preset = PRESETS["workshop"]
+    audio_s = (preset.n_music + preset.n_speech) * preset.clip_seconds
+    return {
+        "music_x_realtime_1_core": music_x,
+        "speech_x_realtime_1_core": speech_x,
+        "workshop_corpus_seconds": corpus_s,
+        "workshop_corpus_x_realtime": audio_s / corpus_s,
+        "workers": os.cpu_count(),
+    }
+
+
+def speed(
+    backends: list[str], n_steps: int, update: Path | None, models: list[str] | None = None
+) -> int:
+    figures = {}
+    for backend in backends:
+        print(f"timing {backend} ...", flush=True)
+        with tempfile.NamedTemporaryFile(suffix=".json") as handle:
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "common.course.bench",
+                    "_speed_worker",
+                    "--steps",
+                    str(n_steps),
+                    "--json",
+                    handle.name,
+                    *(["--models", *models] if models else []),
+                ],
+                env={**os.environ, "KERAS_BACKEND": backend},
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            figures[backend] = json.loads(Path(handle.name).read_text())
+    print("timing the corpus renderer ...", flush=True)
+    rendering = render_speed()
+    record = {
+        "date": date.today().isoformat(),
+        "machine": machine(),
+        "steps": n_steps,
+        "backends": figures,
+        "rendering": rendering,
+    }
+    write_json(RESULTS / "speed.json", record)
+
+    names = [n for n in figures[backends[0]] if n != "backend"]
+    rows = []
+    for name in names:
+        first = figures[backends[0]][name]
+        row = [f"`{name}`", "x".join(map(str, first["input"])), str(first["batch"])]
+        row.append(f"{first['parameters']:,}")
+        for key, pattern in (("train_ms", "{:.0f}"), ("predict_ms", "{:.0f}")):
+            row += [pattern.format(figures[b][name][key]) for b in backends]
+        row.append(" / ".join(f"{figures[b][name]['first_step_s']:.1f}" for b in backends))
+        rows.append(row)
+    table = markdown_table(
+        ["model", "input", "batch", "parameters"]
+        + [f"train ms, {b}" for b in backends]
+        + [f"predict ms, {b}" for b in backends]
+        + [f"first step s ({' / '.join(backends)})"],
+        rows,
+    )
+    render_text = (
+        f"Corpus rendering: music {rendering['music_x_realtime_1_core']:.0f}x real time on one core "
+        f"(stems, production and annotations included), speech "
+        f"{rendering['speech_x_realtime_1_core']:.0f}x (one fresh process per clip); the whole "
+        f"workshop preset in {rendering['workshop_corpus_seconds']:.0f} s with "
+        f"{rendering['workers']} workers ({rendering['workshop_corpus_x_realtime']:.0f}x real time)."
+    )
+    body = (
+        f"Command: `python -m common.course.bench speed --steps {n_steps}`, {record['date']}.  \n"
+        f"Machine: {record['machine']}.  \nMedian of {n_steps} steps after 3 warm-up steps.\n\n"
+        f"{table}\n\n{render_text}"
+    )
+    print(body)
+    if update:
+        update_section(update, "speed", body)
+        print(f"updated {update}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Quality
+# ---------------------------------------------------------------------------------------------
+
+
+def _backbone_note(part: int) -> str:
+    """For Part 1: the shipped backbone's own figures, from the file its training script wrote."""
+    path = REPO_ROOT / "part1_classification" / "backbone" / "backbone.json"
+    if part != 1 or not path.is_file():
+        return ""
+    info = read_json(path)
+    test, trained = info["test"], info["trained"]
+    return (
+        f"\n\nThe backbone used by `tagging` was pre-trained by `{trained['command']}` "
+        f"({trained['date']}, {trained['seconds'] / 60:.0f} min on {trained['machine'].split(';')[0]}): "
+        f"{info['parameters']:,} parameters, {info['file_mb']} MB, {info['training_clips']} training "
+        f"clips of the {info['source']}. On that corpus's test split ({test['clips']} clips): style "
+        f"accuracy {test['style_accuracy']:.3f}, instrument ROC-AUC (macro) "
+        f"{test['instrument_roc_auc_macro']:.3f}."
+    )
+
+
+def results_table(rows: list[dict], with_example: bool = True) -> str:
+    """A Markdown table of result rows: one line per (example, model, metric), one column per
+    backend, models before baselines."""
+    keys = sorted(
+        {(r["example"], r["model"], r["role"], r["metric"], r["split"]) for r in rows},
+        key=lambda k: (k[0], k[3], k[2] != "model", k[1]),
+    )
+    present = [b for b in BACKENDS if any(r["backend"] == b for r in rows)]
+    values = {
+        (r["example"], r["model"], r["role"], r["metric"], r["split"], r["backend"]): r["value"]
+        for r in rows
+    }
+    lines = []
+    for key in keys:
+        example, model, role, metric, split = key
+        cells = [f"{values[(*key, b)]:.3f}" if (*key, b) in values else "" for b in present]
+        lines.append([example] * with_example + [model, role, f"{metric} ({split})", *cells])
+    header = ["example"] * with_example + ["model", "role", "metric", *present]
+    return markdown_table(header, lines)
+
+
+def measured(part: int, example: str, size: str = "workshop") -> str:
+    """The benchmark's figures for one example, as Markdown (for the notebooks): what
+    ``python -m common.course.bench quality`` measured on every backend, with its date and machine."""
+    path = RESULTS / f"quality-{size}.json"
+    record = read_json(path) if path.is_file() else {"rows": [], "runs": {}}
+    rows = [
+        r for r in record["rows"] if (r["part"], r["example"], r["size"]) == (part, example, size)
+    ]
+    if not rows:
+        return (
+            f"No measured `{size}` results for `{example}` in `results/{path.name}` yet: "
+            f"`python -m common.course.bench quality --parts {part} --size {size}` measures them."
+        )
+    run = record["runs"].get(str(part), {})
+    return (
+        f"Measured by `python -m common.course.bench quality --parts {part} --size {size}` on "
+        f"{run.get('date', '?')} ({run.get('machine', '?')}):\n\n"
+        + results_table(rows, with_example=False)
+    )
+
+
+def quality(parts: list[int], size: str, backends: list[str], update: Path | None) -> int:
+    from common.course.workshop import PARTS, run_parts
+    from common.results import as_dicts
+
+    path = RESULTS / f"quality-{size}.json"
+    record = read_json(path) if path.is_file() else {"rows": [], "timings": {}, "runs": {}}
+    status = 0
+    fresh: list[dict] = []  # this invocation's rows replace every earlier row of these parts
+    for backend in backends:
+        with tempfile.TemporaryDirectory() as logdir:
+            rows, timings, failures = run_parts(parts, size, backend, Path(logdir))
+        if failures:
+            print("FAILED: " + "; ".join(failures), file=sys.stderr)
+            status = 1
+        fresh.extend(as_dicts(rows))
+        for number, seconds in timings.items():
+            record["timings"].setdefault(str(number), {})[backend] = seconds
+            record["runs"][str(number)] = {"date": date.today().isoformat(), "machine": machine()}
+    stale = [r for r in record["rows"] if r["part"] in parts and r["size"] == size]
+    record["rows"] = [r for r in record["rows"] if r not in stale] + fresh
+    write_json(path, record)
+
+    for number in parts:
+        if not PARTS[number].scripts:
+            continue
+        rows = [r for r in record["rows"] if r["part"] == number and r["size"] == size]
+        present = [b for b in BACKENDS if any(r["backend"] == b for r in rows)]
+        table = results_table(rows)
+        timing = record["timings"].get(str(number), {})
+        minutes = ", ".join(f"{b} {timing[b] / 60:.1f} min" for b in present if b in timing)
+        run = record["runs"].get(str(number), {})
+        body = (
+            f"Command: `python -m common.course.bench quality --parts {number} --size {size}`, "
+            f"{run.get('date', '')}.  \nMachine: {run.get('machine', '')}.  \n"
+            f"Wall time of the part (all its scripts, on the rendered corpus; feature caches "
+            f"already on disk are reused): {minutes}.\n\n"
+            f"{table}{_backbone_note(number)}"
+        )
+        print(f"\nPart {number}, {size}:\n{body}")
+        if update:
+            update_section(update, f"quality-part{number}-{size}", body)
+    if update:
+        print(f"updated {update}")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m common.course.bench", description=__doc__.splitlines()[0]
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    speed_parser = commands.add_parser("speed", help="step times per backend, corpus render speed")
+    speed_parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
+    speed_parser.add_argument("--steps", type=int, default=30)
+    speed_parser.add_argument("--update", type=Path, default=None, help="Markdown file to update")
+    speed_parser.add_argument(
+        "--models", nargs="+", default=None, help="names in common.models.registry.EXAMPLES"
+    )
+    quality_parser = commands.add_parser("quality", help="test-split metrics of the parts' scripts")
+    quality_parser.add_argument("--parts", type=int, nargs="+", required=True)
+    quality_parser.add_argument("--size", choices=SIZES, default="workshop")
+    quality_parser.add_argument(
+        "--backends",
+        nargs="+",
+        choices=BACKENDS,
+        default=list(BACKENDS),
+        help="backends to run; all earlier rows of the parts are replaced",
+    )
+    quality_parser.add_argument("--update", type=Path, default=None, help="Markdown file to update")
+    worker = commands.add_parser("_speed_worker")
+    worker.add_argument("--steps", type=int, default=30)
+    worker.add_argument("--json", type=Path, required=True)
+    worker.add_argument("--models", nargs="+", default=None)
+    args = parser.parse_args(argv)
+
+    if args.command == "_speed_worker":
+        write_json(args.json, speed_worker(args.steps, args.models))
+        return 0
+    if args.command == "speed":
+        return speed(args.backends, args.steps, args.update, args.models)
+    return quality(args.parts, args.size, args.backends, args.update)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Features computed once per track and kept on disk.
+
+:class:`FeatureCache` computes a feature once per track and keeps it on disk (atomic writes);
+its folder name is a hash of everything that shapes the feature (function, parameters, sample
+rate), so changing a parameter starts a new cache instead of reusing stale arrays, and each
+file name carries a fingerprint of its audio file, so re-rendered audio is recomputed.
+
+Taught in Part 1 (notebook 01) and used by every script that trains on features.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from common import data_home
+from common.audio.features import FEATURES
+from common.audio.io import DEFAULT_SAMPLE_RATE, check_audio
+from common.data.tracks import Track
+from common.fileio import load_array, save_array, write_json
+
+__all__ = [
+    "CACHE_VERSION",
+    "FeatureCache",
+]
+
+
+#: Bump when the code of a feature changes in a way its parameters do not show.
+CACHE_VERSION = 1
+
+
+def _digest(payload) -> str:
+    return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:10]
+
+
+def _resolve(feature) -> tuple[str, Callable[..., np.ndarray]]:
+    """``(name, function)`` of a feature given by name or by function."""
+    if isinstance(feature, str):
+        if feature not in FEATURES:
+            raise ValueError(
+                f"Unknown feature {feature!r}; choose one of {sorted(FEATURES)}, or pass the "
+                "feature function itself."
+            )
+        return feature, FEATURES[feature]
+    if not callable(feature):
+        raise TypeError(f"A feature is a function or a name, not {type(feature).__name__}.")
+    for name, function in FEATURES.items():
+        if function is feature:
+            return name, function
+    return f"{feature.__module__}.{feature.__qualname__}", feature
+
+
+class FeatureCache:
+    """One feature of many tracks, computed on first request and read from disk afterwards.
+
+    >>> from common.audio.features import logmel
+    >>> mel = FeatureCache(logmel, n_mels=96, hop_length=512)   # doctest: +SKIP
+    >>> mel(track).shape                                         # (n_frames, 96)
+
+    Parameters
+    ----------
+    feature
+        The feature function, ``(signal, sample_rate=..., **params) -> array`` (for example
+        :func:`common.audio.features.logmel`, or one of your own), or the name of one in
+        :data:`common.audio.features.FEATURES` (``"logmel"``, ``"cqt"``, ``"waveform"`` ...).
+        A function and its registered name share one cache.
+    cache_dir
+        Root of the caches (default ``<data home>/cache``).
+    sample_rate
+        Rate the audio is loaded at, in Hz.
+    in_memory
+        Also keep arrays in RAM after the first read (the workshop corpus fits easily).
+    **params
+        Parameters of the feature function.
+    """
+
+    def __init__(
+        self,
+        feature: str | Callable[..., np.ndarray],
+        cache_dir: str | os.PathLike | None = None,
+        sample_rate: int = DEFAULT_SAMPLE_RATE,
+        in_memory: bool = True,
+        **params,
+    ):
+        self.feature, self.function = _resolve(feature)
+        self.sample_rate = sample_rate
+        self.params = params
+        self.settings = {
+            "feature": self.feature,
+            "params": params,
+            "sample_rate": sample_rate,
+            "version": CACHE_VERSION,
+        }
+        root = Path(cache_dir) if cache_dir is not None else data_home() / "cache"
+        self.folder = root / f"{self.feature.rsplit('.', 1)[-1]}-{_digest(self.settings)}"
+        self._memory: dict[str, np.ndarray] | None = {} if in_memory else None
+
+    def path(self, track: Track) -> Path:
+        """Cache file of ``track``: named after the track and a fingerprint of its audio file."""
+        stat = Path(track.audio_path).stat()
+        fingerprint = _digest([str(track.audio_path), stat.st_size, stat.st_mtime_ns])
+        return self.folder / f"{track.dataset}-{track.track_id}-{fingerprint}.npy"
+
+    def __call__(self, track: Track) -> np.ndarray:
+        key = f"{track.dataset}/{track.track_id}"
+        if self._memory is not None and key in self._memory:
+            return self._memory[key]
+        path = self.path(track)
+        if path.is_file():
+            array = load_array(path)
+        else:
+            signal = track.audio(self.sample_rate)
+            check_audio(signal, self.sample_rate)
+            array = np.asarray(self.function(signal, sample_rate=self.sample_rate, **self.params))
+            if not (self.folder / "settings.json").is_file():
+                write_json(self.folder / "settings.json", self.settings)
+            save_array(path, array)
+        if self._memory is not None:
+            self._memory[key] = array
+        return array
+
+    def table(self, tracks: Sequence[Track]) -> np.ndarray:
+        """Stack a clip-level feature (e.g. ``mfcc_statistics``) of many tracks: ``(n_tracks, ...)``."""
+        return np.stack([self(t) for t in tracks])
+
+    def __repr__(self) -> str:
+        return f"FeatureCache({self.feature!r}, {self.params}, folder={str(self.folder)!r})"
