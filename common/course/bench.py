@@ -136,6 +136,10 @@ def speed_worker(n_steps: int, names: list[str] | None = None) -> dict:
     return figures
 
 
+def _milliseconds(value: float) -> str:
+    return f"{value:.1f}" if value < 10 else f"{value:.0f}"
+
+
 def render_speed() -> dict:
     """Corpus render speed on this machine, in times real time."""
     from concurrent.futures import ProcessPoolExecutor
@@ -220,8 +224,8 @@ def speed(
         first = figures[backends[0]][name]
         row = [f"`{name}`", "x".join(map(str, first["input"])), str(first["batch"])]
         row.append(f"{first['parameters']:,}")
-        for key, pattern in (("train_ms", "{:.0f}"), ("predict_ms", "{:.0f}")):
-            row += [pattern.format(figures[b][name][key]) for b in backends]
+        for key in ("train_ms", "predict_ms"):
+            row += [_milliseconds(figures[b][name][key]) for b in backends]
         row.append(" / ".join(f"{figures[b][name]['first_step_s']:.1f}" for b in backends))
         rows.append(row)
     table = markdown_table(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import keras
 
+from common import REPO_ROOT
 from common.fileio import atomic_path
 from common.nn.tensorboard import tensorflow
 
@@ -143,7 +144,8 @@ def fit(
         path = log_dir / "model.keras"
         with atomic_path(path) as partial:
             model.save(partial)
-        print(f"Saved the trained model: {path} (load it with common.models.load_model)")
+        shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+        print(f"Saved the trained model: {shown} (load it with common.models.load_model)")
     return history
 
 
