@@ -42,6 +42,7 @@ __all__ = [
     "ONSET_FFT_SIZES",
     "onset_spectrogram",
     "FEATURES",
+    "feature_function",
     "compute_feature",
 ]
 
@@ -251,7 +252,7 @@ def onset_spectrogram(
     return np.stack([c[:n_frames] for c in channels], axis=-1).astype(np.float32)
 
 
-#: Feature functions by name, for caches and pipelines (``common.data.pipeline``).
+#: Feature functions by name, for caches (:class:`common.data.cache.FeatureCache`).
 FEATURES: dict[str, Callable[..., np.ndarray]] = {
     "waveform": lambda signal, sample_rate=DEFAULT_SAMPLE_RATE: signal.astype(np.float32),
     "stft": lambda signal, sample_rate=DEFAULT_SAMPLE_RATE, **kw: stft_magnitude_db(signal, **kw),
@@ -265,11 +266,29 @@ FEATURES: dict[str, Callable[..., np.ndarray]] = {
 }
 
 
+def feature_function(feature) -> tuple[str, Callable[..., np.ndarray]]:
+    """``(name, function)`` of a feature given by name (a key of :data:`FEATURES`) or by function;
+    a function of :data:`FEATURES` gets its registered name, any other its qualified name."""
+    if isinstance(feature, str):
+        if feature not in FEATURES:
+            raise ValueError(
+                f"Unknown feature {feature!r}; choose one of {sorted(FEATURES)}, or pass the "
+                "feature function itself."
+            )
+        return feature, FEATURES[feature]
+    if not callable(feature):
+        raise TypeError(f"A feature is a function or a name, not {type(feature).__name__}.")
+    for name, function in FEATURES.items():
+        if function is feature:
+            return name, function
+    return f"{feature.__module__}.{feature.__qualname__}", feature
+
+
 def compute_feature(
-    name: str, signal: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE, **params
+    feature, signal: np.ndarray, sample_rate: int = DEFAULT_SAMPLE_RATE, **params
 ) -> np.ndarray:
-    """Compute the feature called ``name`` (a key of :data:`FEATURES`) with ``params``."""
-    if name not in FEATURES:
-        raise ValueError(f"Unknown feature {name!r}; choose one of {sorted(FEATURES)}.")
+    """Compute ``feature`` (a function, or a name of :data:`FEATURES`) of ``signal`` with
+    ``params``, after checking the audio."""
+    _, function = feature_function(feature)
     check_audio(signal, sample_rate)
-    return FEATURES[name](signal, sample_rate=sample_rate, **params)
+    return np.asarray(function(signal, sample_rate=sample_rate, **params))

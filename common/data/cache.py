@@ -19,8 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from common import data_home
-from common.audio.features import FEATURES
-from common.audio.io import DEFAULT_SAMPLE_RATE, check_audio
+from common.audio.features import compute_feature, feature_function
+from common.audio.io import DEFAULT_SAMPLE_RATE
 from common.data.tracks import Track
 from common.fileio import load_array, save_array, write_json
 
@@ -36,23 +36,6 @@ CACHE_VERSION = 1
 
 def _digest(payload) -> str:
     return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:10]
-
-
-def _resolve(feature) -> tuple[str, Callable[..., np.ndarray]]:
-    """``(name, function)`` of a feature given by name or by function."""
-    if isinstance(feature, str):
-        if feature not in FEATURES:
-            raise ValueError(
-                f"Unknown feature {feature!r}; choose one of {sorted(FEATURES)}, or pass the "
-                "feature function itself."
-            )
-        return feature, FEATURES[feature]
-    if not callable(feature):
-        raise TypeError(f"A feature is a function or a name, not {type(feature).__name__}.")
-    for name, function in FEATURES.items():
-        if function is feature:
-            return name, function
-    return f"{feature.__module__}.{feature.__qualname__}", feature
 
 
 class FeatureCache:
@@ -87,7 +70,7 @@ class FeatureCache:
         in_memory: bool = True,
         **params,
     ):
-        self.feature, self.function = _resolve(feature)
+        self.feature, self.function = feature_function(feature)
         self.sample_rate = sample_rate
         self.params = params
         self.settings = {
@@ -115,8 +98,7 @@ class FeatureCache:
             array = load_array(path)
         else:
             signal = track.audio(self.sample_rate)
-            check_audio(signal, self.sample_rate)
-            array = np.asarray(self.function(signal, sample_rate=self.sample_rate, **self.params))
+            array = compute_feature(self.function, signal, self.sample_rate, **self.params)
             if not (self.folder / "settings.json").is_file():
                 write_json(self.folder / "settings.json", self.settings)
             save_array(path, array)
