@@ -71,6 +71,18 @@ def select_backend(name: str | None = None) -> str:
     return name
 
 
+def positive_int(text: str) -> int:
+    """An ``argparse`` type: a whole number of at least 1 (``--epochs 0`` is an error, not the
+    default, and a negative count never trains nothing silently)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
+
+
 def script_parser(description: str | None, part: int, example: str) -> argparse.ArgumentParser:
     """An argument parser with the options every script of the course shares."""
     parser = argparse.ArgumentParser(
@@ -99,7 +111,10 @@ def script_parser(description: str | None, part: int, example: str) -> argparse.
         "--data-home", type=Path, default=None, help="folder holding downloaded real datasets"
     )
     parser.add_argument(
-        "--epochs", type=int, default=None, help="training epochs (default: per size)"
+        "--epochs",
+        type=positive_int,
+        default=None,
+        help="training epochs, at least 1 (default: per size)",
     )
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument(
@@ -126,6 +141,8 @@ def parse_args(
         args.backend = select_backend(args.backend)
     except BackendError as exc:
         parser.error(str(exc))
+    if args.logdir.exists() and not args.logdir.is_dir():
+        parser.error(f"--logdir {args.logdir} is a file; give a folder for the TensorBoard runs.")
     if args.results is None:
         args.results = args.logdir / "results.json"
     return args

@@ -9,6 +9,8 @@ workshop runner and the benchmark tables read it back.
 from __future__ import annotations
 
 import os
+import sys
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -53,22 +55,47 @@ def as_dicts(rows: list[Result]) -> list[dict]:
     return [asdict(r) for r in rows]
 
 
+class ResultsFileError(ValueError):
+    """A results file that cannot be read: not JSON, or not rows of results."""
+
+
 def load_results(path: str | os.PathLike) -> list[Result]:
     """Rows of a results file: a run's ``results.json`` (a list of rows) or a benchmark's
-    ``results/quality-<size>.json`` (rows under ``"rows"``). An empty list if it does not exist."""
+    ``results/quality-<size>.json`` (rows under ``"rows"``). An empty list if it does not exist;
+    :class:`ResultsFileError`, naming the file, if it cannot be read."""
     path = Path(path)
     if not path.is_file():
         return []
-    data = read_json(path)
-    return [Result(**row) for row in (data["rows"] if isinstance(data, dict) else data)]
+    try:
+        data = read_json(path)
+        return [Result(**row) for row in (data["rows"] if isinstance(data, dict) else data)]
+    except (ValueError, TypeError, KeyError) as exc:  # JSONDecodeError is a ValueError
+        raise ResultsFileError(f"{path} is not a readable results file ({exc}).") from exc
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged file to ``<name>.corrupt-<time>`` beside it, so that nothing is lost."""
+    aside = path.with_name(f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+    os.replace(path, aside)
+    return aside
 
 
 def save_results(path: str | os.PathLike, rows: list[Result]) -> Path:
     """Add ``rows`` to the results file at ``path`` (atomically, safe against concurrent
-    writers), replacing earlier rows of the same measurement."""
+    writers), replacing earlier rows of the same measurement. A damaged file at ``path`` is set
+    aside (see :func:`set_aside`, with a message) rather than lose the new rows."""
     path = Path(path)
     with file_lock(path.with_name(path.name + ".lock")):
-        merged = {r.key: r for r in load_results(path)}
+        try:
+            earlier = load_results(path)
+        except ResultsFileError as exc:
+            aside = set_aside(path)
+            print(
+                f"warning: {exc} It was renamed to {aside.name}; starting a new one.",
+                file=sys.stderr,
+            )
+            earlier = []
+        merged = {r.key: r for r in earlier}
         merged.update({r.key: r for r in rows})
         write_json(path, as_dicts(list(merged.values())))
     return path

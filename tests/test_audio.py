@@ -29,6 +29,8 @@ from common.audio.io import (
 
 SR = DEFAULT_SAMPLE_RATE
 
+pytestmark = pytest.mark.backend_free  # the same on every backend
+
 
 def tone(seconds=1.0, freq=440.0, sr=SR):
     t = np.arange(int(seconds * sr)) / sr
@@ -58,8 +60,11 @@ def test_load_excerpt(tmp_path):
 def test_missing_file_names_the_fix(tmp_path):
     with pytest.raises(AudioError, match="No audio file"):
         load_audio(tmp_path / "nothing.flac")
-    with pytest.raises(AudioError, match="python -m common.data.synthetic"):
-        load_audio(tmp_path / "corpus-tiny" / "audio" / "x.flac")
+    corpus = tmp_path / "corpus-tiny"
+    (corpus / "audio").mkdir(parents=True)
+    (corpus / "corpus.json").write_text('{"preset": "tiny"}')
+    with pytest.raises(AudioError, match=rf"--preset tiny --out {corpus} --verify"):
+        load_audio(corpus / "audio" / "x.flac")
 
 
 def test_corrupt_file(tmp_path):

@@ -23,6 +23,8 @@ from common.data.synthetic import PRESETS, STYLES, CorpusMismatchError, render_c
 from common.data.synthetic.generator import MusicJob, SpeechJob, _context, plan, render_job
 from common.data.tracks import METADATA_FIELDS
 
+pytestmark = pytest.mark.backend_free  # the same on every backend
+
 SR = 22050
 
 
@@ -270,3 +272,39 @@ def test_other_settings_in_the_same_folder_are_refused(tiny_corpus):
     assert (tiny_corpus.root / "metadata.csv").stat().st_mtime_ns == before
     with pytest.raises(ValueError, match="Unknown preset"):
         render_corpus("huge", tiny_corpus.root)
+
+
+def test_clean_up_touches_only_the_renderers_own_files(tmp_path, tiny_corpus):
+    out = tmp_path / "corpus"
+    shutil.copytree(tiny_corpus.root, out)
+    (out / "metadata.csv").unlink()
+    own = out / "audio" / ".funk_w00001_v1.0123abcd.tmp.flac"
+    own.write_bytes(b"half a file")
+    kept = out / "annotations" / ".my-notes.tmp.txt"  # a name the renderer never writes
+    kept.write_text("mine")
+    render_corpus("tiny", out, workers=1, progress=False)
+    assert not own.exists() and kept.read_text() == "mine"
+    # A folder that holds anything but a corpus is refused, and nothing in it is touched.
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / ".git" / ".index.0123abcd.tmp").write_text("not the renderer's")
+    with pytest.raises(CorpusMismatchError, match=r"not a corpus \(\.git\)"):
+        render_corpus("tiny", project, progress=False)
+    assert (project / ".git" / ".index.0123abcd.tmp").is_file()
+    assert sorted(p.name for p in project.iterdir()) == [".git"]
+
+
+def test_verify_renders_again_what_is_missing(tmp_path, tiny_corpus):
+    from common.audio.io import AudioError, load_audio
+
+    out = tmp_path / "corpus"
+    shutil.copytree(tiny_corpus.root, out)
+    music = Corpus(out).tracks(kind="music")[0]
+    music.audio_path.unlink()
+    music.annotation_paths["beats"].write_text("")
+    with pytest.raises(AudioError, match=rf"--out {out} --verify"):  # the hint names this corpus
+        load_audio(music.audio_path)
+    render_corpus("tiny", out, workers=1, progress=False)  # without --verify: looks complete
+    assert not music.audio_path.exists()
+    render_corpus("tiny", out, workers=1, progress=False, verify=True)
+    assert _digests(out) == _digests(tiny_corpus.root)

@@ -15,6 +15,8 @@ from common.data.datasets.gtzan import load_gtzan
 from common.data.datasets.magnatagatune import load_magnatagatune
 from common.data.datasets.mtg_jamendo import load_mtg_jamendo
 
+pytestmark = pytest.mark.backend_free  # the same on every backend
+
 GENRES = ("blues", "reggae")
 
 

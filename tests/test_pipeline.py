@@ -51,6 +51,22 @@ def test_cache_notices_new_audio(tmp_path, music):
     )
 
 
+def test_a_damaged_cache_entry_is_computed_again(tmp_path, music, capsys):
+    cache = FeatureCache("mfcc_statistics", cache_dir=tmp_path, in_memory=False)
+    expected = cache(music[0])
+    cache.path(music[0]).write_bytes(b"\x93NUMPY cut off")
+    np.testing.assert_array_equal(cache(music[0]), expected)
+    assert str(cache.path(music[0])) in capsys.readouterr().err
+    np.testing.assert_array_equal(np.load(cache.path(music[0])), expected)  # and repaired
+
+
+def test_track_ids_never_escape_the_cache(tmp_path, music):
+    crafted = Track("../../../../ESCAPED", music[0].audio_path, dataset="mtg_jamendo")
+    path = FeatureCache("mfcc_statistics", cache_dir=tmp_path / "cache").path(crafted)
+    assert path.parent == tmp_path / "cache" / path.parent.name and "/" not in path.name
+    assert not path.name.startswith(".")
+
+
 def test_targets(tiny_corpus, music):
     classes = tiny_corpus.genres
     target = class_targets(classes)

@@ -69,6 +69,28 @@ def test_script_parser_defaults(tmp_path, backend, capsys):
     assert "invalid choice: 'huge'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("epochs", ["0", "-3", "two"])
+def test_a_bad_epoch_count_is_refused_not_replaced(tmp_path, epochs, capsys):
+    """``--epochs 0`` once trained the default and ``--epochs -3`` trained nothing, exited 0
+    and overwrote the real row: both are now usage errors (exit status 2, one line)."""
+    parser = cli.script_parser("Train something.", part=0, example="demo")
+    with pytest.raises(SystemExit) as stop:
+        cli.parse_args(parser, ["--logdir", str(tmp_path), "--epochs", epochs])
+    assert stop.value.code == 2
+    assert "--epochs" in capsys.readouterr().err
+    assert cli.parse_args(parser, ["--logdir", str(tmp_path), "--epochs", "1"]).epochs == 1
+
+
+def test_a_logdir_that_is_a_file_is_refused(tmp_path, capsys):
+    parser = cli.script_parser("Train something.", part=0, example="demo")
+    afile = tmp_path / "notes.txt"
+    afile.write_text("mine")
+    with pytest.raises(SystemExit) as stop:
+        cli.parse_args(parser, ["--logdir", str(afile)])
+    assert stop.value.code == 2 and "is a file" in capsys.readouterr().err
+    assert afile.read_text() == "mine"
+
+
 def test_notebooks_read_their_settings_from_the_script(monkeypatch):
     from common.cli import load_script, start_notebook
 

@@ -6,6 +6,8 @@ import pytest
 
 from common.course.slides import compile_deck, decks, make_figures, page_count
 
+pytestmark = pytest.mark.backend_free  # the same on every backend
+
 DECKS = decks()
 
 

@@ -180,3 +180,34 @@ def test_unknown_backend_and_size_are_refused():
         text=True,
     )
     assert done.returncode != 0 and "mirdata.initialize" in done.stderr
+
+
+def test_finished_scripts_keep_their_rows_through_ctrl_c_and_a_corrupt_file(
+    tmp_path, monkeypatch, capsys
+):
+    """Each script's rows reach ``<logdir>/results.json`` as soon as it ends: Ctrl-C in the
+    next script loses none of them, and a damaged results file is set aside, not fatal."""
+    import common.data
+    from common.course import workshop
+    from common.results import Result, save_results
+
+    (tmp_path / "results.json").write_text('[{"part": 0, "exam')  # cut off mid-write
+    calls = []
+
+    def fake_run_script(part, script, size, backend, logdir, results):
+        calls.append(script.path)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        row = Result(part, "demo", script.path, "model", "accuracy", 0.5, backend=backend)
+        save_results(results, [row])
+        return True, 1.0
+
+    monkeypatch.setattr(common.data, "ensure_corpus", lambda size: tmp_path)
+    monkeypatch.setattr(workshop, "run_script", fake_run_script)
+    rows, _, failures = workshop.run_parts([1], "tiny", "jax", tmp_path)
+    assert failures == ["interrupted"] and len(calls) == 2
+    assert [r.model for r in load_results(tmp_path / "results.json")] == ["scripts/music_speech.py"]
+    assert [r.model for r in rows] == ["scripts/music_speech.py"]
+    aside = list(tmp_path.glob("results.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_text() == '[{"part": 0, "exam'
+    assert "renamed to results.json.corrupt-" in capsys.readouterr().err

@@ -12,6 +12,7 @@ Taught in Part 0 (notebook 01).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def audio_info(path: str | os.PathLike) -> tuple[int, float]:
     """Return ``(sample_rate, duration_seconds)`` of an audio file without decoding it."""
     import soundfile
 
-    path = _existing(path)
+    path = existing_audio_file(path)
     try:
         info = soundfile.info(str(path))
     except Exception as exc:  # soundfile raises several types for corrupt files
@@ -80,7 +81,7 @@ def load_audio(
     """
     import soundfile
 
-    path = _existing(path)
+    path = existing_audio_file(path)
     try:
         with soundfile.SoundFile(str(path)) as handle:
             file_rate = handle.samplerate
@@ -101,8 +102,7 @@ def load_audio(
     if data.shape[0] == 0:
         raise AudioError(
             f"{path} holds no audio samples (empty file or empty excerpt). Re-create or "
-            "re-download it; for the course corpus, delete the file and render the corpus again "
-            "(`python -m common.data.synthetic --preset tiny --out data/corpus-tiny` resumes)."
+            f"re-download it. {_repair_hint(path)}"
         )
     signal = data.mean(axis=1)
     if sample_rate is not None and sample_rate != file_rate:
@@ -177,17 +177,33 @@ def normalize_peak(signal: np.ndarray, peak: float = 0.9) -> np.ndarray:
     return signal if top == 0.0 else (signal * (peak / top)).astype(np.float32)
 
 
-def _existing(path: str | os.PathLike) -> Path:
+def existing_audio_file(path: str | os.PathLike) -> Path:
+    """``path`` as a :class:`~pathlib.Path` if it is a file; else :class:`AudioError` saying how
+    to get it (for a file of the course corpus, the command that repairs the corpus)."""
     path = Path(path).expanduser()
     if not path.is_file():
-        hint = (
-            "Render the course corpus with `python -m common.data.synthetic --preset tiny "
-            "--out data/corpus-tiny` (or `make workshop`)."
-            if "corpus" in str(path)
-            else "Check the path, or download the dataset first (see the README of the part)."
+        hint = _repair_hint(path) or (
+            "Check the path, or download the dataset first (see the README of the part)."
         )
         raise AudioError(f"No audio file at {path}. {hint}")
     return path
+
+
+def _repair_hint(path: Path) -> str:
+    """For a file of a rendered course corpus, the command that repairs that corpus."""
+    for folder in Path(path).absolute().parents:
+        manifest = folder / "corpus.json"
+        if manifest.is_file():
+            try:
+                preset = json.loads(manifest.read_text(encoding="utf-8"))["preset"]
+            except (ValueError, KeyError, OSError):
+                preset = "tiny"
+            return (
+                f"It belongs to the course corpus at {folder}: repair it with `python -m "
+                f"common.data.synthetic --preset {preset} --out {folder} --verify`, which renders "
+                "again what is missing or damaged."
+            )
+    return ""
 
 
 def _decode_error(path: Path, exc: Exception) -> AudioError:

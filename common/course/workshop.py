@@ -89,8 +89,10 @@ def run_parts(parts: list[int], size: str, backend: str, logdir: Path):
     """Run the scripts of ``parts`` on ``backend``.
 
     Returns ``(rows, seconds_per_part, failures)``: the result rows of this run only, the wall
-    time of each part that has scripts, and the scripts that failed. The rows are also added to
-    ``<logdir>/results.json``.
+    time of each part that has scripts, and the scripts that failed. Each script's rows are
+    added to ``<logdir>/results.json`` as soon as it finishes, so that an interruption (Ctrl-C)
+    or a failure later on loses none of them; on Ctrl-C this returns what finished, with
+    ``"interrupted"`` among the failures.
     """
     from common.data import ensure_corpus
 
@@ -98,23 +100,28 @@ def run_parts(parts: list[int], size: str, backend: str, logdir: Path):
         start = time.perf_counter()
         path = ensure_corpus(size)
         print(f"Corpus ready in {time.perf_counter() - start:.0f} s: {path}", flush=True)
-    failures, timings = [], {}
+    rows, failures, timings = [], [], {}
     with tempfile.TemporaryDirectory() as scratch:
-        this_run = Path(scratch) / "results.json"
         for number in parts:
             part = PARTS[number]
             if not part.scripts:
                 print(f"\nPart {number} ({part.title}): not built yet; see {part.folder}/README.md")
                 continue
             timings[number] = 0.0
-            for script in part.scripts:
-                ok, seconds = run_script(number, script, size, backend, logdir, this_run)
+            for index, script in enumerate(part.scripts):
+                this_script = Path(scratch) / f"part{number}-{index}.json"
+                try:
+                    ok, seconds = run_script(number, script, size, backend, logdir, this_script)
+                except KeyboardInterrupt:
+                    print(f"\nInterrupted during part {number}: {script.path}.", file=sys.stderr)
+                    return rows, timings, [*failures, "interrupted"]
                 timings[number] += seconds
                 if not ok:
                     failures.append(f"part {number}: {script.path}")
-        rows = load_results(this_run)
-    if rows:
-        save_results(logdir / "results.json", rows)
+                finished = load_results(this_script)
+                if finished:
+                    save_results(logdir / "results.json", finished)
+                    rows += finished
     return rows, timings, failures
 
 
@@ -151,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         f"\nAll rows: {args.logdir / 'results.json'}.  Curves, spectrograms and audio: "
         f"tensorboard --logdir {args.logdir}"
     )
+    if "interrupted" in failures:
+        print("Interrupted: the rows above are saved; run the remaining parts with --parts.")
+        return 130
     if failures:
         print("FAILED: " + "; ".join(failures), file=sys.stderr)
         return 1

@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -20,7 +22,7 @@ import numpy as np
 
 from common import data_home
 from common.audio.features import compute_feature, feature_function
-from common.audio.io import DEFAULT_SAMPLE_RATE
+from common.audio.io import DEFAULT_SAMPLE_RATE, existing_audio_file
 from common.data.tracks import Track
 from common.fileio import load_array, save_array, write_json
 
@@ -32,6 +34,13 @@ __all__ = [
 
 #: Bump when the code of a feature changes in a way its parameters do not show.
 CACHE_VERSION = 1
+
+
+def safe_name(text: str) -> str:
+    """``text`` made safe as part of a file name: anything but letters, digits, ``.``, ``_``
+    and ``-`` becomes ``_``, and no leading dot (a dataset's track id never escapes the cache)."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", str(text)).lstrip(".")
+    return name or "_"
 
 
 def _digest(payload) -> str:
@@ -85,18 +94,28 @@ class FeatureCache:
 
     def path(self, track: Track) -> Path:
         """Cache file of ``track``: named after the track and a fingerprint of its audio file."""
-        stat = Path(track.audio_path).stat()
+        stat = existing_audio_file(track.audio_path).stat()
         fingerprint = _digest([str(track.audio_path), stat.st_size, stat.st_mtime_ns])
-        return self.folder / f"{track.dataset}-{track.track_id}-{fingerprint}.npy"
+        return (
+            self.folder
+            / f"{safe_name(track.dataset)}-{safe_name(track.track_id)}-{fingerprint}.npy"
+        )
 
     def __call__(self, track: Track) -> np.ndarray:
         key = f"{track.dataset}/{track.track_id}"
         if self._memory is not None and key in self._memory:
             return self._memory[key]
         path = self.path(track)
+        array = None
         if path.is_file():
-            array = load_array(path)
-        else:
+            try:
+                array = load_array(path)
+            except (OSError, ValueError, EOFError) as exc:
+                print(
+                    f"warning: unreadable cache file {path} ({exc}); computing it again.",
+                    file=sys.stderr,
+                )
+        if array is None:
             signal = track.audio(self.sample_rate)
             array = compute_feature(self.function, signal, self.sample_rate, **self.params)
             if not (self.folder / "settings.json").is_file():

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from common.viz.plots import plot_confusion_matrix
 
     set_seed(args.seed)
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     log_dir = run_dir(args.logdir, args.part, args.example)
     print(
         f"Backend: {args.backend}. TensorBoard: tensorboard --logdir {args.logdir}  (run {log_dir.name})"

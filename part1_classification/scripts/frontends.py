@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     target = class_targets(classes)
     y = {s: np.array([target(t) for t in tracks]) for s, tracks in splits.items()}
     waveform = FeatureCache("waveform")
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
 
     experiment.mfcc_svm_baseline(splits, y, "accuracy", accuracy)
 

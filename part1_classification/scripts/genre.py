@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     y = {s: np.array([target(t) for t in tracks]) for s, tracks in splits.items()}
     logmel = FeatureCache("logmel", n_mels=64)
     crop = int(CROP_SECONDS * DEFAULT_SAMPLE_RATE / 512) + 1
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     print(f"{len(classes)} styles; clips: " + ", ".join(f"{s} {len(v)}" for s, v in y.items()))
 
     # --- baselines ------------------------------------------------------------------------------

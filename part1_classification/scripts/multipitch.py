@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     roll = per_track(lambda t: pitch_roll(t, len(hcqt(t)), HOP))
     hop_seconds = HOP / DEFAULT_SAMPLE_RATE
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     with Stopwatch() as watch:
         for tracks in splits.values():  # compute (or read) every HCQT once, up front
             for track in tracks:

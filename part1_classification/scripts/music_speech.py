@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         "clips: "
         + ", ".join(f"{s} {np.sum(v == 0)} music / {np.sum(v == 1)} speech" for s, v in y.items())
     )
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
 
     # --- the baseline: an SVM on MFCC statistics ------------------------------------------------
     experiment.mfcc_svm_baseline(splits, y, "balanced accuracy", balanced_accuracy)

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     logmel = FeatureCache("logmel", n_mels=64)
     crop = int(CROP_SECONDS * DEFAULT_SAMPLE_RATE / 512) + 1
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
 
     def record(name: str, role: str, scores: np.ndarray, seconds: float) -> None:
         roc, pr = macro_roc_auc(y["test"], scores), macro_pr_auc(y["test"], scores)

@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
 
     logmel = FeatureCache("logmel", n_mels=N_MELS)
     crop = int(CROP_SECONDS * DEFAULT_SAMPLE_RATE / 512) + 1
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     print(
         f"{len(splits['train'])} training clips, {len(styles)} styles, {len(instruments)} instrument families"
     )

@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     logmel = FeatureCache("logmel", n_mels=64)
     mfcc = FeatureCache("mfcc", n_mfcc=20, hop_length=512)
     crop = int(CROP_SECONDS * DEFAULT_SAMPLE_RATE / 512) + 1
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
 
     def sung(track):
         return np.int32(bool(track.vocal))

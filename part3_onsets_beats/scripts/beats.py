@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     splits = experiment.splits(kind="music", require="beats")
     spectrogram = FeatureCache("onset_spectrogram")
     rhythm = {s: [rhythm_of(t) for t in tracks] for s, tracks in splits.items()}
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     crop = int(CROP_SECONDS * ONSET_FRAME_RATE)
 
     # --- baselines: librosa on the audio ----------------------------------------------------------

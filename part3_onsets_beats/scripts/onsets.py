@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     spectrogram = FeatureCache("onset_spectrogram")
     targets = per_track(onset_targets(spectrogram))
     references = {s: [t.onsets for t in tracks] for s, tracks in splits.items()}
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     crop = int(CROP_SECONDS * ONSET_FRAME_RATE)
 
     def report(name, role, curves, kind, mode, seconds):

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             f"This example needs training and validation clips between {low:.0f} and {high:.0f} "
             "BPM and test clips outside that range; this dataset does not have them."
         )
-    epochs = args.epochs or EPOCHS[args.size]
+    epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     crop = int(CROP_SECONDS * ONSET_FRAME_RATE)
 
     def summary(tracks, beats, tempi) -> dict:

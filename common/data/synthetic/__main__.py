@@ -22,6 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers", type=int, default=None, help="processes to render with (default: all cores)"
     )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="check every file of a finished corpus and render again what is missing or empty",
+    )
     args = parser.parse_args(argv)
 
     preset = PRESETS[args.preset]
@@ -31,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     start = time.perf_counter()
     try:
-        out = render_corpus(preset, args.out, seed=args.seed, workers=args.workers)
+        out = render_corpus(
+            preset, args.out, seed=args.seed, workers=args.workers, verify=args.verify
+        )
     except CorpusMismatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

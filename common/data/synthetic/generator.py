@@ -14,6 +14,7 @@ import csv
 import io
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,7 +261,50 @@ def render_job(job: MusicJob | SpeechJob, out: Path, sample_rate: int) -> dict[s
 
 
 class CorpusMismatchError(RuntimeError):
-    """The output folder holds a corpus rendered with other settings."""
+    """The output folder holds a corpus rendered with other settings, or something else."""
+
+
+#: What a corpus folder holds; the renderer refuses an ``--out`` with anything else in it.
+CORPUS_ENTRIES = {
+    ".lock",
+    ".tracks",
+    "annotations",
+    "audio",
+    "stems",
+    "corpus.json",
+    "metadata.csv",
+}
+#: The temporary files of :func:`common.fileio.atomic_path`: ``.<stem>.<8 hex>.tmp<suffix>``.
+_OWN_TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp(\.[A-Za-z0-9.]+)?$")
+
+
+def _own_temporary_files(out: Path) -> list[Path]:
+    """Temporary files an interrupted render left, in the folders the renderer writes (never
+    anywhere else under ``out``)."""
+    folders = [out, out / ".tracks", out / "audio", out / "annotations"]
+    folders += [f for f in (out / "stems").glob("*") if f.is_dir()]
+    return [
+        f
+        for folder in folders
+        if folder.is_dir()
+        for f in folder.iterdir()
+        if f.is_file() and _OWN_TEMPORARY.match(f.name)
+    ]
+
+
+def damaged_tracks(out: Path) -> list[str]:
+    """Track ids of a rendered corpus whose audio, stems or annotations are missing or empty.
+
+    Used by ``render_corpus(..., verify=True)`` (``--verify``), which renders them again.
+    """
+    from common.data.tracks import Corpus
+
+    damaged = []
+    for track in Corpus(out):
+        paths = [track.audio_path, *track.stem_paths.values(), *track.annotation_paths.values()]
+        if not all(p.is_file() and p.stat().st_size > 0 for p in paths):
+            damaged.append(track.track_id)
+    return damaged
 
 
 def corpus_settings(preset: Preset, seed: int, sample_rate: int) -> dict:
@@ -300,6 +344,7 @@ def render_corpus(
     workers: int | None = None,
     sample_rate: int = DEFAULT_SAMPLE_RATE,
     progress: bool = True,
+    verify: bool = False,
 ) -> Path:
     """Render (or finish rendering) a corpus into ``out`` and return the folder.
 
@@ -314,6 +359,9 @@ def render_corpus(
         Seed of the plan; the same seed gives the same corpus, byte for byte.
     workers
         Processes to render with (default: all cores).
+    verify
+        Check every file of a finished corpus and render again the tracks whose files are
+        missing or empty (a damaged corpus); without it, a finished corpus is returned as is.
     """
     from tqdm import tqdm
 
@@ -325,6 +373,16 @@ def render_corpus(
     workers = max(1, workers or os.cpu_count() or 1)
     settings = corpus_settings(preset, seed, sample_rate)
 
+    foreign = sorted(
+        p.name for p in (out.iterdir() if out.is_dir() else ()) if p.name not in CORPUS_ENTRIES
+    )
+    if foreign:
+        raise CorpusMismatchError(
+            f"{out} holds files that are not a corpus ({', '.join(foreign[:5])}"
+            f"{', ...' if len(foreign) > 5 else ''}); the renderer writes only into an empty "
+            "folder or a corpus of its own. Choose another --out folder."
+        )
+
     waiting = f"Another process is rendering {out}; waiting for it to finish..."
     with file_lock(out / ".lock", waiting):
         manifest = out / "corpus.json"
@@ -334,10 +392,19 @@ def render_corpus(
                 "Choose another --out folder, or delete this one to render it anew."
             )
         if is_complete(out, preset, seed, sample_rate):
-            return out
+            damaged = damaged_tracks(out) if verify else []
+            if not damaged:
+                return out
+            print(
+                f"{len(damaged)} damaged tracks in {out} ({', '.join(damaged[:3])}"
+                f"{', ...' if len(damaged) > 3 else ''}): rendering them again."
+            )
+            for track_id in damaged:
+                (out / ".tracks" / f"{track_id}.json").unlink(missing_ok=True)
+            (out / "metadata.csv").unlink()
         write_json(manifest, settings)
         # Temporary files of an interrupted run: orphans, since we hold the folder's lock.
-        for leftover in out.rglob(".*.tmp*"):
+        for leftover in _own_temporary_files(out):
             leftover.unlink()
 
         jobs = plan(preset, seed)
