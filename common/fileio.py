@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ import numpy as np
 
 __all__ = [
     "atomic_path",
+    "is_temporary",
     "file_lock",
     "write_text",
     "write_json",
@@ -25,6 +27,16 @@ __all__ = [
     "save_array",
     "load_array",
 ]
+
+
+#: The temporary names :func:`atomic_path` gives: ``.<stem>.<8 hex digits>.tmp<suffix>``.
+_TEMPORARY_NAME = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp(\.[A-Za-z0-9.]+)?$")
+
+
+def is_temporary(path: str | os.PathLike) -> bool:
+    """Whether ``path`` is named like a temporary file of :func:`atomic_path` (an interrupted
+    writer's leftover; its owner may delete it, nobody else should)."""
+    return bool(_TEMPORARY_NAME.match(Path(path).name))
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from common.data import Corpus, CorpusNotFoundError, MissingAnnotationError
 from common.data.synthetic import PRESETS, STYLES, CorpusMismatchError, render_corpus
 from common.data.synthetic.generator import MusicJob, SpeechJob, _context, plan, render_job
 from common.data.tracks import METADATA_FIELDS
+from common.fileio import atomic_path, is_temporary
 
 pytestmark = pytest.mark.backend_free  # the same on every backend
 
@@ -282,6 +283,8 @@ def test_clean_up_touches_only_the_renderers_own_files(tmp_path, tiny_corpus):
     own.write_bytes(b"half a file")
     kept = out / "annotations" / ".my-notes.tmp.txt"  # a name the renderer never writes
     kept.write_text("mine")
+    with atomic_path(out / "stems" / "x" / "drums.flac") as tmp:  # the names it recognises
+        assert is_temporary(tmp) and not is_temporary(kept)
     render_corpus("tiny", out, workers=1, progress=False)
     assert not own.exists() and kept.read_text() == "mine"
     # A folder that holds anything but a corpus is refused, and nothing in it is touched.

@@ -14,7 +14,6 @@ import csv
 import io
 import multiprocessing
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from common.data.synthetic.speech import (
 from common.data.synthetic.styles import STYLES, styles_for_meter
 from common.data.synthetic.works import compose_work
 from common.data.tracks import METADATA_FIELDS
-from common.fileio import file_lock, read_json, write_json, write_text
+from common.fileio import file_lock, is_temporary, read_json, write_json, write_text
 
 #: Bump when a change to the generator changes its output; old corpora are then re-rendered.
 GENERATOR_VERSION = 2
@@ -274,8 +273,6 @@ CORPUS_ENTRIES = {
     "corpus.json",
     "metadata.csv",
 }
-#: The temporary files of :func:`common.fileio.atomic_path`: ``.<stem>.<8 hex>.tmp<suffix>``.
-_OWN_TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp(\.[A-Za-z0-9.]+)?$")
 
 
 def _own_temporary_files(out: Path) -> list[Path]:
@@ -288,7 +285,7 @@ def _own_temporary_files(out: Path) -> list[Path]:
         for folder in folders
         if folder.is_dir()
         for f in folder.iterdir()
-        if f.is_file() and _OWN_TEMPORARY.match(f.name)
+        if f.is_file() and is_temporary(f)
     ]
 
 
