@@ -283,8 +283,9 @@ def test_clean_up_touches_only_the_renderers_own_files(tmp_path, tiny_corpus):
     own.write_bytes(b"half a file")
     kept = out / "annotations" / ".my-notes.tmp.txt"  # a name the renderer never writes
     kept.write_text("mine")
-    with atomic_path(out / "stems" / "x" / "drums.flac") as tmp:  # the names it recognises
+    with atomic_path(tmp_path / "scratch" / "drums.flac") as tmp:  # the names it recognises
         assert is_temporary(tmp) and not is_temporary(kept)
+        tmp.write_bytes(b"")
     render_corpus("tiny", out, workers=1, progress=False)
     assert not own.exists() and kept.read_text() == "mine"
     # A folder that holds anything but a corpus is refused, and nothing in it is touched.
