@@ -25,13 +25,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["REPO_ROOT", "data_home", "runs_home"]
+__all__ = ["REPO_ROOT", "InputError", "data_home", "runs_home"]
 
 #: The folder that holds ``common/``, the parts and ``tests/``.
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # TensorFlow prints CUDA probing errors on machines without a GPU; they only distract learners.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+class InputError(Exception):
+    """Input the user can fix: a dataset that is not downloaded, a file that is not audio, a
+    folder that is not a corpus. Its message says what to do; a script run from the command line
+    prints it, without a traceback, and exits with status 2 (:func:`common.cli.run`).
+    """
 
 
 def data_home() -> Path:

@@ -23,11 +23,13 @@ import argparse
 import importlib.util
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import NoReturn
 
-from common import REPO_ROOT, runs_home
+from common import REPO_ROOT, InputError, runs_home
 
 BACKENDS = ("jax", "tensorflow", "torch")
 SIZES = ("tiny", "workshop", "full")
@@ -102,10 +104,13 @@ def script_parser(description: str | None, part: int, example: str) -> argparse.
         default="workshop",
         help="size of the embedded corpus, rendered on first use",
     )
+    from common.data.datasets import DATASETS  # numpy and the parsers; no Keras
+
     parser.add_argument(
         "--dataset",
+        choices=sorted(DATASETS),
         default="synthetic",
-        help="'synthetic' (the embedded corpus) or a real dataset name",
+        help="'synthetic' (the embedded corpus) or a real dataset",
     )
     parser.add_argument(
         "--data-home", type=Path, default=None, help="folder holding downloaded real datasets"
@@ -146,6 +151,24 @@ def parse_args(
     if args.results is None:
         args.results = args.logdir / "results.json"
     return args
+
+
+def run(main: Callable[[], int | None]) -> NoReturn:
+    """Run a script's ``main`` and exit with its status. Input the user can fix (an
+    :class:`~common.InputError`: a dataset not downloaded, audio that cannot be read, a folder
+    that is not a corpus) ends the script with its message, ``<script>: error: ...`` (one line,
+    then the commands that fix it where there are any), and exit status 2, as a bad option
+    does, instead of a traceback.
+
+    Every script ends with ``if __name__ == "__main__": run(main)``.
+    """
+    try:
+        status = main()
+    except InputError as exc:
+        name = Path(sys.argv[0]).name or "script"
+        print(f"{name}: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(status)
 
 
 def load_script(script: str | os.PathLike) -> ModuleType:

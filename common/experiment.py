@@ -11,7 +11,7 @@ import numpy as np
 
 from common.data import by_split
 from common.data.datasets import load_tracks
-from common.data.tracks import Track
+from common.data.tracks import MissingAnnotationError, Track
 from common.results import Result, format_table, save_results
 
 __all__ = ["Experiment", "clip_scores", "crops_of"]
@@ -57,7 +57,7 @@ class Experiment:
             from common.data.datasets import LABEL_HINTS
 
             hint = LABEL_HINTS.get((self.args.dataset, label))
-            raise SystemExit(
+            raise MissingAnnotationError(
                 f"This example needs '{label}' labels, which {len(missing)} tracks of the "
                 f"{self.args.dataset} dataset do not have (e.g. {missing[0].track_id}). "
                 + (hint or "Choose a dataset that provides them")

@@ -14,6 +14,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from common import InputError
 from common.fileio import file_lock, read_json, write_json
 
 ROLES = ("model", "baseline", "oracle")
@@ -55,7 +56,7 @@ def as_dicts(rows: list[Result]) -> list[dict]:
     return [asdict(r) for r in rows]
 
 
-class ResultsFileError(ValueError):
+class ResultsFileError(InputError, ValueError):
     """A results file that cannot be read: not JSON, or not rows of results."""
 
 

@@ -89,6 +89,19 @@ def test_empty_and_too_short(tmp_path):
         load_audio(short, offset=5.0)
 
 
+def test_nan_or_infinite_audio_names_the_file(tmp_path):
+    signal = tone(1.0)
+    signal[SR // 2] = np.nan
+    signal[SR // 2 + 10] = np.inf
+    broken = tmp_path / "broken.wav"
+    soundfile.write(broken, signal, SR, subtype="FLOAT")  # a float WAV can store NaN
+    with pytest.raises(AudioError, match=r"broken\.wav holds 2 samples that are NaN or infinite"):
+        load_audio(broken)
+    with pytest.raises(AudioError, match="the first at 0.50 s"):
+        load_audio(broken, sample_rate=None)
+    assert np.isfinite(load_audio(broken, duration=0.4)).all()  # the excerpt before is fine
+
+
 def test_wrong_rate_and_bad_signals():
     with pytest.raises(AudioError, match="44100 Hz but 22050 Hz"):
         check_audio(tone(), 44100, expected_rate=SR)

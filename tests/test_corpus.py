@@ -253,6 +253,50 @@ def test_interrupted_render_resumes_to_the_same_corpus(tmp_path, tiny_corpus):
     assert _digests(out) == _digests(tiny_corpus.root)
 
 
+def test_ctrl_c_stops_a_render_at_once_and_keeps_what_it_finished(tmp_path):
+    """Ctrl-C once let every queued clip render before the renderer stopped (77 of 80 after an
+    interruption at 4); now only the clips already in the workers' hands may finish."""
+    out = tmp_path / "corpus"
+    command = [sys.executable, "-m", "common.data.synthetic", "--preset", "workshop"]
+    process = subprocess.Popen(
+        [*command, "--out", str(out), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    records = out / ".tracks"
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(records.glob("*.json"))) < 5:
+        time.sleep(0.05)
+    at_signal = len(list(records.glob("*.json")))
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends
+    _, error = process.communicate(timeout=120)
+    assert process.returncode == 130, error
+    assert "run the same command again" in error and "Traceback" not in error
+    total = PRESETS["workshop"].n_music + PRESETS["workshop"].n_speech
+    rendered = len(list(records.glob("*.json")))
+    assert at_signal <= rendered <= at_signal + 8 < total
+    assert not (out / "metadata.csv").exists()
+    for path in (p for p in out.rglob("*.flac") if not p.name.startswith(".")):
+        assert soundfile.info(path).duration == pytest.approx(PRESETS["workshop"].clip_seconds)
+
+
+def test_two_renders_into_one_folder_take_turns(tmp_path, tiny_corpus):
+    out = tmp_path / "corpus"
+    command = [sys.executable, "-m", "common.data.synthetic", "--preset", "tiny", "--out", out]
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    while not (out / ".lock").exists():  # the first holds the lock before it renders
+        time.sleep(0.01)
+    second = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    first_output, _ = first.communicate(timeout=300)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    # One of them waited (the second, unless it took the lock in the instant after the first
+    # created the lock file).
+    assert "Another process is rendering" in first_output + second.stdout
+    assert _digests(out) == _digests(tiny_corpus.root)
+
+
 def test_resume_clears_temporary_files(tmp_path, tiny_corpus):
     out = tmp_path / "corpus"
     shutil.copytree(tiny_corpus.root, out)

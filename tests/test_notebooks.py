@@ -13,7 +13,12 @@ def test_there_are_notebooks():
     assert len(NOTEBOOKS) >= 3
 
 
+# A notebook calls the same library code as the script it accompanies, and the workshop test
+# runs every script on every backend, so `make test` executes the notebooks on its first backend
+# only (about nine minutes saved per further backend). `make test-one BACKEND=torch` runs them
+# on another.
 @pytest.mark.slow
+@pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_on_the_tiny_corpus(path, tiny_corpus):
     notebook = execute(path, size="tiny")  # raises CellExecutionError on any failing cell

@@ -91,6 +91,85 @@ def test_a_logdir_that_is_a_file_is_refused(tmp_path, capsys):
     assert afile.read_text() == "mine"
 
 
+def test_an_unknown_dataset_is_refused(tmp_path, capsys):
+    parser = cli.script_parser("Train something.", part=0, example="demo")
+    with pytest.raises(SystemExit) as stop:
+        cli.parse_args(parser, ["--logdir", str(tmp_path), "--dataset", "nosuch"])
+    error = capsys.readouterr().err
+    assert stop.value.code == 2 and "invalid choice: 'nosuch'" in error and "gtzan" in error
+
+
+def test_input_errors_end_a_script_with_their_message_and_status_2(monkeypatch, capsys):
+    from common.audio.io import AudioError
+    from common.data.datasets.base import DatasetNotFoundError
+
+    monkeypatch.setattr("sys.argv", ["genre.py"])
+
+    def missing():
+        raise DatasetNotFoundError("GTZAN was not found under /x. Fetch it with:\n  fetch gtzan")
+
+    with pytest.raises(SystemExit) as stop:
+        cli.run(missing)
+    assert stop.value.code == 2
+    assert capsys.readouterr().err == (
+        "genre.py: error: GTZAN was not found under /x. Fetch it with:\n  fetch gtzan\n"
+    )
+    with pytest.raises(SystemExit) as stop:
+        cli.run(lambda: (_ for _ in ()).throw(AudioError("not audio")))
+    assert stop.value.code == 2 and "error: not audio" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:  # a script's own status passes through
+        cli.run(lambda: 0)
+    assert stop.value.code == 0
+    with pytest.raises(ZeroDivisionError):  # a bug is not an input error: its traceback stays
+        cli.run(lambda: 1 / 0)
+
+
+def run_script(script, *options):
+    import subprocess
+    import sys
+
+    from common import REPO_ROOT
+
+    command = [sys.executable, script, *map(str, options)]
+    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
+
+
+def test_a_missing_dataset_stops_a_script_cleanly(tmp_path):
+    """The real script, on a dataset that is not downloaded: its message and the command that
+    fetches it, exit status 2, no traceback and no run folder left behind."""
+    logdir = tmp_path / "runs"
+    done = run_script(
+        "part1_classification/scripts/genre.py",
+        *("--dataset", "gtzan", "--data-home", tmp_path, "--logdir", logdir),
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"genre.py: error: GTZAN was not found under {tmp_path}")
+    assert "mirdata.initialize('gtzan_genre'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not logdir.exists()
+
+
+def test_a_dataset_without_the_labels_stops_a_script_cleanly(tmp_path):
+    """GTZAN without its rhythm annotations has no beats: the beat script says so and how to
+    add them, with exit status 2."""
+    import numpy as np
+    import soundfile
+
+    for genre in ("blues", "reggae"):
+        (tmp_path / "genres" / genre).mkdir(parents=True)
+        for i in range(5):
+            path = tmp_path / "genres" / genre / f"{genre}.{i:05d}.wav"
+            soundfile.write(path, np.zeros(22050, dtype=np.float32), 22050)
+    logdir = tmp_path / "runs"
+    done = run_script(
+        "part3_onsets_beats/scripts/beats.py",
+        *("--dataset", "gtzan", "--data-home", tmp_path, "--logdir", logdir),
+    )
+    assert done.returncode == 2, done.stderr
+    assert "beats.py: error: This example needs 'beats' labels" in done.stderr
+    assert "Traceback" not in done.stderr and not logdir.exists()
+
+
 def test_notebooks_read_their_settings_from_the_script(monkeypatch):
     from common.cli import load_script, start_notebook
 

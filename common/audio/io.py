@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from common import InputError
+
 __all__ = [
     "DEFAULT_SAMPLE_RATE",
     "AudioError",
@@ -34,7 +36,7 @@ __all__ = [
 DEFAULT_SAMPLE_RATE = 22050
 
 
-class AudioError(ValueError):
+class AudioError(InputError, ValueError):
     """Audio that cannot be used: missing, unreadable, empty, too short or at the wrong rate.
 
     The message always says what to do next.
@@ -103,6 +105,14 @@ def load_audio(
         raise AudioError(
             f"{path} holds no audio samples (empty file or empty excerpt). Re-create or "
             f"re-download it. {_repair_hint(path)}"
+        )
+    bad = ~np.isfinite(data).all(axis=1)
+    if bad.any():  # a float WAV can hold NaN or infinity; every feature and loss would follow it
+        first = int(np.argmax(bad))
+        raise AudioError(
+            f"{path} holds {int(bad.sum())} samples that are NaN or infinite (the first at "
+            f"{(start + first) / file_rate:.2f} s). Re-create or re-download it. "
+            f"{_repair_hint(path)}"
         )
     signal = data.mean(axis=1)
     if sample_rate is not None and sample_rate != file_rate:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from common import InputError
 from common.audio.io import DEFAULT_SAMPLE_RATE, load_audio
 from common.data import annotations
 
@@ -41,11 +42,11 @@ METADATA_FIELDS = (
 )
 
 
-class MissingAnnotationError(LookupError):
+class MissingAnnotationError(InputError, LookupError):
     """A label was asked for that this track's dataset does not provide."""
 
 
-class CorpusNotFoundError(FileNotFoundError):
+class CorpusNotFoundError(InputError, FileNotFoundError):
     """The corpus folder does not exist or was not completely rendered."""
 
 

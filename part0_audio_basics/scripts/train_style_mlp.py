@@ -10,9 +10,7 @@ TensorBoard (curves, spectrograms with predictions, audio, confusion matrix), an
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 EPOCHS = {"tiny": 40, "workshop": 150, "full": 150}
 
@@ -176,4 +174,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

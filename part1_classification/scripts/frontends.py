@@ -13,9 +13,7 @@ statistics.
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 EPOCHS = {"tiny": 2, "workshop": 20, "full": 30}
 #: Learning rate and epochs (a multiple of EPOCHS) of each front-end. The sample-level CNN starts
@@ -133,4 +131,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -17,9 +17,7 @@ what it listens to.
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 EPOCHS = {"tiny": 2, "workshop": 30, "full": 40}
 CROP_SECONDS = 3.0
@@ -206,4 +204,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -13,9 +13,7 @@ same HCQT without learning. The decision threshold of each is chosen on the vali
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 EPOCHS = {"tiny": 2, "workshop": 25, "full": 40}
 CROP_FRAMES = 86  # 2 s
@@ -155,4 +153,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -11,9 +11,7 @@ on MFCC statistics. Metric: balanced accuracy (speech clips are the minority).
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 EPOCHS = {"tiny": 3, "workshop": 15, "full": 30}
 CROP_SECONDS = 3.0
@@ -136,4 +134,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -22,10 +22,8 @@ ROC-AUC, and PR-AUC (average precision), whose chance level is each tag's freque
 
 from __future__ import annotations
 
-import sys
-
 from common import REPO_ROOT
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 BACKBONE = REPO_ROOT / "part1_classification" / "backbone" / "backbone.keras"
 EPOCHS = {"tiny": 2, "workshop": 30, "full": 40}
@@ -175,4 +173,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

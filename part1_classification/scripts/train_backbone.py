@@ -15,10 +15,8 @@ on a 2-core CPU with the TensorFlow backend (the fastest there for convolutions)
 
 from __future__ import annotations
 
-import sys
-
 from common import REPO_ROOT
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 BACKBONE_DIR = REPO_ROOT / "part1_classification" / "backbone"
 EPOCHS = {"tiny": 2, "workshop": 20, "full": 40}
@@ -166,4 +164,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -14,9 +14,7 @@ outputs are pooled into a clip decision (max or mean), is chosen on the validati
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 EPOCHS = {"tiny": 2, "workshop": 20, "full": 30}
 CROP_SECONDS = 3.0
@@ -215,4 +213,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -20,9 +20,7 @@ clips go to TensorBoard's Audio tab.
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 EPOCHS = {"tiny": 2, "workshop": 60, "full": 80}
 CROP_SECONDS = 8.0
@@ -223,4 +221,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

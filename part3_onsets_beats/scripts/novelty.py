@@ -14,9 +14,7 @@ validation.
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 WINDOWS = (0.025, 0.05, 0.1)  # seconds
 
@@ -125,4 +123,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -20,9 +20,7 @@ validation, and ``librosa.onset.onset_detect`` with its ``delta`` chosen on vali
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common.cli import parse_args, run, script_parser
 
 EPOCHS = {"tiny": 2, "workshop": 40, "full": 60}
 CROP_SECONDS = 3.0
@@ -169,4 +167,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -13,9 +13,8 @@ clips: ``librosa.beat.beat_track`` and ``librosa.feature.tempo``, which were nev
 
 from __future__ import annotations
 
-import sys
-
-from common.cli import parse_args, script_parser
+from common import InputError
+from common.cli import parse_args, run, script_parser
 
 EPOCHS = {"tiny": 2, "workshop": 60, "full": 80}
 CROP_SECONDS = 8.0
@@ -60,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(groups['inside'])} inside"
     )
     if not train or not valid or not groups["outside"]:
-        raise SystemExit(
+        raise InputError(
             f"This example needs training and validation clips between {low:.0f} and {high:.0f} "
             "BPM and test clips outside that range; this dataset does not have them."
         )
@@ -132,4 +131,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run(main)

@@ -10,6 +10,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from common import InputError
+
 __all__ = [
     "DatasetNotFoundError",
     "DatasetFormatError",
@@ -19,11 +21,11 @@ __all__ = [
 ]
 
 
-class DatasetNotFoundError(FileNotFoundError):
+class DatasetNotFoundError(InputError, FileNotFoundError):
     """A real dataset is not on disk where it was looked for."""
 
 
-class DatasetFormatError(ValueError):
+class DatasetFormatError(InputError, ValueError):
     """A dataset file is on disk but does not have the layout its loader expects."""
 
 

@@ -42,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     except CorpusMismatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(
+            f"Interrupted after {time.perf_counter() - start:.1f} s. The clips rendered so far "
+            "are kept: run the same command again to render the rest.",
+            file=sys.stderr,
+        )
+        return 130
     print(f"Done in {time.perf_counter() - start:.1f} s: {out}/metadata.csv")
     return 0
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from common import InputError
 from common.audio.io import DEFAULT_SAMPLE_RATE, write_audio
 from common.data import annotations
 from common.data.synthetic.song import VersionSpec, render_version
@@ -259,7 +260,7 @@ def render_job(job: MusicJob | SpeechJob, out: Path, sample_rate: int) -> dict[s
 # ---------------------------------------------------------------------------------------------
 
 
-class CorpusMismatchError(RuntimeError):
+class CorpusMismatchError(InputError, RuntimeError):
     """The output folder holds a corpus rendered with other settings, or something else."""
 
 
@@ -427,14 +428,22 @@ def render_corpus(
                     ProcessPoolExecutor(workers, mp_context=_context(), max_tasks_per_child=1)
                 )
                 futures += [fresh.submit(render_job, j, out, sample_rate) for j in speech]
-            if music and workers == 1:
-                for job in music:
-                    render_job(job, out, sample_rate)
+            try:
+                if music and workers == 1:
+                    for job in music:
+                        render_job(job, out, sample_rate)
+                        bar.update()
+                for future in as_completed(futures):
+                    future.result()
                     bar.update()
-            for future in as_completed(futures):
-                future.result()
-                bar.update()
-        bar.close()
+            except BaseException:
+                # Ctrl-C or a failed clip: drop the queued clips rather than render them all
+                # before stopping. Finished clips stay; the next run renders only the others.
+                for future in futures:
+                    future.cancel()
+                raise
+            finally:
+                bar.close()
 
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=METADATA_FIELDS, lineterminator="\n")
