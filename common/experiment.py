@@ -119,6 +119,7 @@ class Experiment:
                 backend or self.args.backend,
                 self.size,
                 float(seconds),
+                int(self.args.seed),
             )
         )
 

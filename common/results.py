@@ -18,6 +18,8 @@ from common import InputError
 from common.fileio import file_lock, read_json, write_json
 
 ROLES = ("model", "baseline", "oracle")
+#: What :func:`summarise` adds to a row: the lowest and highest value over the seeds, and which.
+SPREAD_FIELDS = ("low", "high", "seeds")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Result:
     backend: str = ""
     size: str = ""
     seconds: float = 0.0
+    seed: int = 0  # the script's --seed: runs with other seeds are other measurements
 
     def __post_init__(self):
         if self.role not in ROLES:
@@ -48,6 +51,7 @@ class Result:
             self.split,
             self.backend,
             self.size,
+            self.seed,
         )
 
 
@@ -69,7 +73,9 @@ def load_results(path: str | os.PathLike) -> list[Result]:
         return []
     try:
         data = read_json(path)
-        return [Result(**row) for row in (data["rows"] if isinstance(data, dict) else data)]
+        rows = data["rows"] if isinstance(data, dict) else data
+        # A benchmark's rows are summaries over seeds: they carry their spread as extra fields.
+        return [Result(**{k: v for k, v in row.items() if k not in SPREAD_FIELDS}) for row in rows]
     except (ValueError, TypeError, KeyError) as exc:  # JSONDecodeError is a ValueError
         raise ResultsFileError(f"{path} is not a readable results file ({exc}).") from exc
 
@@ -100,6 +106,38 @@ def save_results(path: str | os.PathLike, rows: list[Result]) -> Path:
         merged.update({r.key: r for r in rows})
         write_json(path, as_dicts(list(merged.values())))
     return path
+
+
+def summarise(rows: list[dict]) -> list[dict]:
+    """One row per measurement over its seeds: ``value`` and ``seconds`` are the means over
+    the seeds, ``low`` and ``high`` the lowest and highest value, ``seeds`` the seeds, in order.
+
+    ``rows`` are result rows as dictionaries (each with its ``seed``; a row without one is
+    seed 0). The order of first appearance is kept.
+    """
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        row = {"seed": 0, **row}
+        key = tuple(
+            row[k]
+            for k in ("part", "example", "model", "role", "metric", "split", "backend", "size")
+        )
+        groups.setdefault(key, []).append(row)
+    summaries = []
+    for group in groups.values():
+        group.sort(key=lambda r: r["seed"])
+        values = [float(r["value"]) for r in group]
+        summary = {k: v for k, v in group[0].items() if k not in SPREAD_FIELDS}
+        summary.update(
+            value=sum(values) / len(values),
+            seconds=sum(float(r["seconds"]) for r in group) / len(group),
+            seed=group[0]["seed"],
+            low=min(values),
+            high=max(values),
+            seeds=[r["seed"] for r in group],
+        )
+        summaries.append(summary)
+    return summaries
 
 
 def format_table(rows: list[Result]) -> str:

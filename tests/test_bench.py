@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from common.course import bench
 
 
@@ -64,3 +66,75 @@ def test_results_tables_for_the_page_and_the_notebooks(tmp_path, monkeypatch):
     assert (
         "on 2026-01-01 (m)" in text and "| cnn | model | accuracy (test) | 0.950 | 0.900 |" in text
     )
+
+
+def test_seeds_are_summarised_with_their_spread(tmp_path, monkeypatch):
+    """``bench quality --seeds 3`` keeps every seed's row and reports the mean and the range,
+    and says whether the backends differ by more than their seed spread."""
+    from common.course import workshop
+    from common.results import Result, load_results, summarise
+
+    # What each script would have measured: the CNN's accuracy moves with the seed; on torch
+    # it is far off; the SVM is the same for every seed.
+    accuracy = {"jax": (0.90, 0.92, 0.94), "tensorflow": (0.91, 0.93, 0.92), "torch": (0.5,) * 3}
+
+    def fake_run_parts(parts, size, backend, logdir, seed=0):
+        rows = [
+            Result(
+                1,
+                "genre",
+                "cnn",
+                "model",
+                "accuracy",
+                accuracy[backend][seed],
+                backend=backend,
+                size=size,
+                seconds=10.0 + seed,
+                seed=seed,
+            ),
+            Result(
+                1,
+                "genre",
+                "svm",
+                "baseline",
+                "accuracy",
+                0.8,
+                backend=backend,
+                size=size,
+                seconds=1.0,
+                seed=seed,
+            ),
+        ]
+        return rows, {1: 60.0 * (seed + 1)}, []
+
+    monkeypatch.setattr(workshop, "run_parts", fake_run_parts)
+    monkeypatch.setattr(bench, "RESULTS", tmp_path)
+    page = tmp_path / "BENCHMARKS.md"
+    page.write_text("<!-- quality-part1-workshop:begin -->\n<!-- quality-part1-workshop:end -->\n")
+    assert bench.quality([1], "workshop", ["jax", "tensorflow"], page, seeds=3) == 0
+
+    record = json.loads((tmp_path / "quality-workshop.json").read_text())
+    assert len(record["seed_rows"]) == 2 * 2 * 3  # two rows, two backends, three seeds
+    cnn = {r["backend"]: r for r in record["rows"] if r["model"] == "cnn"}
+    assert cnn["jax"]["value"] == pytest.approx(0.92) and cnn["jax"]["seeds"] == [0, 1, 2]
+    assert (cnn["jax"]["low"], cnn["jax"]["high"]) == (0.90, 0.94)
+    assert cnn["jax"]["seconds"] == pytest.approx(11.0)
+    assert record["timings"]["1"]["jax"] == pytest.approx(120.0)  # the mean wall time per seed
+    assert record["runs"]["1"]["seeds"] == 3
+    text = page.read_text()
+    assert "--seeds 3" in text and "mean over seeds 0 to 2" in text
+    assert (
+        "| genre | cnn | model | accuracy (test) | 0.920 (0.900-0.940) | 0.920 (0.910-0.930) "
+        "| within spread |"
+    ) in text
+    assert "| genre | svm | baseline | accuracy (test) | 0.800 (0.800-0.800) |" in text
+    # The summaries still read as result rows (the notebooks and slides use their means).
+    assert {r.model for r in load_results(tmp_path / "quality-workshop.json")} == {"cnn", "svm"}
+
+    # A backend far outside the others' spread is reported as different.
+    assert bench.quality([1], "workshop", ["jax", "torch"], None, seeds=3) == 0
+    record = json.loads((tmp_path / "quality-workshop.json").read_text())
+    rows = [r for r in record["rows"] if r["model"] == "cnn"]
+    assert bench.backends_agree(rows) == "differ"
+    assert len(record["seed_rows"]) == 12  # the second run replaced the first one's rows
+    assert bench.backends_agree(summarise([rows[0]])) == ""  # one seed: no statement

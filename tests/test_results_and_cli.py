@@ -69,6 +69,19 @@ def test_script_parser_defaults(tmp_path, backend, capsys):
     assert "invalid choice: 'huge'" in capsys.readouterr().err
 
 
+def test_rows_carry_the_seed_and_each_seed_is_its_own_measurement(tmp_path):
+    from common.experiment import Experiment
+
+    parser = cli.script_parser("Train something.", part=0, example="demo")
+    for seed in ("0", "1"):
+        args = cli.parse_args(parser, ["--logdir", str(tmp_path), "--seed", seed])
+        experiment = Experiment(args)
+        experiment.record("mlp", "model", "accuracy", 0.5 + int(seed) / 10)
+        experiment.finish()
+    rows = load_results(tmp_path / "results.json")
+    assert sorted((r.seed, r.value) for r in rows) == [(0, 0.5), (1, 0.6)]
+
+
 @pytest.mark.parametrize("epochs", ["0", "-3", "two"])
 def test_a_bad_epoch_count_is_refused_not_replaced(tmp_path, epochs, capsys):
     """``--epochs 0`` once trained the default and ``--epochs -3`` trained nothing, exited 0

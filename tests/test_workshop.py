@@ -194,20 +194,22 @@ def test_finished_scripts_keep_their_rows_through_ctrl_c_and_a_corrupt_file(
     (tmp_path / "results.json").write_text('[{"part": 0, "exam')  # cut off mid-write
     calls = []
 
-    def fake_run_script(part, script, size, backend, logdir, results):
+    def fake_run_script(part, script, size, backend, logdir, results, seed):
         calls.append(script.path)
         if len(calls) == 2:
             raise KeyboardInterrupt
-        row = Result(part, "demo", script.path, "model", "accuracy", 0.5, backend=backend)
+        row = Result(
+            part, "demo", script.path, "model", "accuracy", 0.5, backend=backend, seed=seed
+        )
         save_results(results, [row])
         return True, 1.0
 
     monkeypatch.setattr(common.data, "ensure_corpus", lambda size: tmp_path)
     monkeypatch.setattr(workshop, "run_script", fake_run_script)
-    rows, _, failures = workshop.run_parts([1], "tiny", "jax", tmp_path)
+    rows, _, failures = workshop.run_parts([1], "tiny", "jax", tmp_path, seed=2)
     assert failures == ["interrupted"] and len(calls) == 2
     assert [r.model for r in load_results(tmp_path / "results.json")] == ["scripts/music_speech.py"]
-    assert [r.model for r in rows] == ["scripts/music_speech.py"]
+    assert [(r.model, r.seed) for r in rows] == [("scripts/music_speech.py", 2)]
     aside = list(tmp_path.glob("results.json.corrupt-*"))
     assert len(aside) == 1 and aside[0].read_text() == '[{"part": 0, "exam'
     assert "renamed to results.json.corrupt-" in capsys.readouterr().err

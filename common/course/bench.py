@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from common import REPO_ROOT
-from common.cli import BACKENDS, SIZES
+from common.cli import BACKENDS, SIZES, positive_int
 from common.fileio import read_json, write_json, write_text
 
 RESULTS = REPO_ROOT / "results"
@@ -276,24 +276,50 @@ def _backbone_note(part: int) -> str:
     )
 
 
+def _cell(row: dict) -> str:
+    """``0.912`` for one seed; ``0.912 (0.905-0.918)``, the mean and the range, for several."""
+    if len(row.get("seeds", [0])) < 2:
+        return f"{row['value']:.3f}"
+    return f"{row['value']:.3f} ({row['low']:.3f}-{row['high']:.3f})"
+
+
+def backends_agree(rows: list[dict]) -> str:
+    """Whether the backends' results differ by more than their seed spread: ``within spread``
+    when every backend's mean lies inside every other backend's range of seeds, ``differ``
+    otherwise, and ``""`` when fewer than two backends have two seeds or more."""
+    spread = [r for r in rows if len(r.get("seeds", [0])) >= 2]
+    if len(spread) < 2:
+        return ""
+    inside = all(a["low"] - 1e-9 <= b["value"] <= a["high"] + 1e-9 for a in spread for b in spread)
+    return "within spread" if inside else "differ"
+
+
 def results_table(rows: list[dict], with_example: bool = True) -> str:
-    """A Markdown table of result rows: one line per (example, model, metric), one column per
-    backend, models before baselines."""
+    """A Markdown table of result rows (summaries over seeds, see
+    :func:`common.results.summarise`): one line per (example, model, metric), one column per
+    backend, models before baselines. With several seeds a cell is the mean and the range, and a
+    last column says whether the backends differ by more than their seed spread."""
     keys = sorted(
         {(r["example"], r["model"], r["role"], r["metric"], r["split"]) for r in rows},
         key=lambda k: (k[0], k[3], k[2] != "model", k[1]),
     )
     present = [b for b in BACKENDS if any(r["backend"] == b for r in rows)]
-    values = {
-        (r["example"], r["model"], r["role"], r["metric"], r["split"], r["backend"]): r["value"]
+    found = {
+        (r["example"], r["model"], r["role"], r["metric"], r["split"], r["backend"]): r
         for r in rows
     }
+    seeded = any(len(r.get("seeds", [0])) >= 2 for r in rows)
     lines = []
     for key in keys:
         example, model, role, metric, split = key
-        cells = [f"{values[(*key, b)]:.3f}" if (*key, b) in values else "" for b in present]
-        lines.append([example] * with_example + [model, role, f"{metric} ({split})", *cells])
-    header = ["example"] * with_example + ["model", "role", "metric", *present]
+        cells = [_cell(found[(*key, b)]) if (*key, b) in found else "" for b in present]
+        agree = [backends_agree([found[(*key, b)] for b in present if (*key, b) in found])]
+        lines.append(
+            [example] * with_example + [model, role, f"{metric} ({split})", *cells] + agree * seeded
+        )
+    header = (
+        ["example"] * with_example + ["model", "role", "metric", *present] + ["backends"] * seeded
+    )
     return markdown_table(header, lines)
 
 
@@ -318,26 +344,45 @@ def measured(part: int, example: str, size: str = "workshop") -> str:
     )
 
 
-def quality(parts: list[int], size: str, backends: list[str], update: Path | None) -> int:
+def quality(
+    parts: list[int], size: str, backends: list[str], update: Path | None, seeds: int = 1
+) -> int:
+    """Run ``parts`` on every backend with seeds ``0 .. seeds-1`` and store their rows in
+    ``results/quality-<size>.json``: every seed's row under ``"seed_rows"``, and under
+    ``"rows"`` one summary per measurement (the mean over the seeds, with its range), which the
+    slides, the notebooks and ``BENCHMARKS.md`` read."""
     from common.course.workshop import PARTS, run_parts
-    from common.results import as_dicts
+    from common.results import as_dicts, summarise
 
     path = RESULTS / f"quality-{size}.json"
     record = read_json(path) if path.is_file() else {"rows": [], "timings": {}, "runs": {}}
+    record.setdefault("seed_rows", [])
     status = 0
     fresh: list[dict] = []  # this invocation's rows replace every earlier row of these parts
     for backend in backends:
-        with tempfile.TemporaryDirectory() as logdir:
-            rows, timings, failures = run_parts(parts, size, backend, Path(logdir))
-        if failures:
-            print("FAILED: " + "; ".join(failures), file=sys.stderr)
-            status = 1
-        fresh.extend(as_dicts(rows))
-        for number, seconds in timings.items():
-            record["timings"].setdefault(str(number), {})[backend] = seconds
-            record["runs"][str(number)] = {"date": date.today().isoformat(), "machine": machine()}
-    stale = [r for r in record["rows"] if r["part"] in parts and r["size"] == size]
-    record["rows"] = [r for r in record["rows"] if r not in stale] + fresh
+        seconds_per_part: dict[int, list[float]] = {}
+        for seed in range(seeds):
+            with tempfile.TemporaryDirectory() as logdir:
+                rows, timings, failures = run_parts(parts, size, backend, Path(logdir), seed)
+            if failures:
+                print(f"FAILED (seed {seed}): " + "; ".join(failures), file=sys.stderr)
+                status = 1
+            fresh.extend(as_dicts(rows))
+            for number, seconds in timings.items():
+                seconds_per_part.setdefault(number, []).append(seconds)
+        for number, seconds in seconds_per_part.items():
+            record["timings"].setdefault(str(number), {})[backend] = sum(seconds) / len(seconds)
+            record["runs"][str(number)] = {
+                "date": date.today().isoformat(),
+                "machine": machine(),
+                "seeds": seeds,
+            }
+
+    def kept(rows: list[dict]) -> list[dict]:
+        return [r for r in rows if not (r["part"] in parts and r["size"] == size)]
+
+    record["seed_rows"] = kept(record["seed_rows"]) + fresh
+    record["rows"] = kept(record["rows"]) + summarise(fresh)
     write_json(path, record)
 
     for number in parts:
@@ -349,12 +394,22 @@ def quality(parts: list[int], size: str, backends: list[str], update: Path | Non
         timing = record["timings"].get(str(number), {})
         minutes = ", ".join(f"{b} {timing[b] / 60:.1f} min" for b in present if b in timing)
         run = record["runs"].get(str(number), {})
+        n_seeds = run.get("seeds", 1)
+        seeds_option = f" --seeds {n_seeds}" if n_seeds > 1 else ""
+        spread = (
+            f"Each cell is the mean over seeds 0 to {n_seeds - 1} (the `--seed` of every script) "
+            "and, in brackets, the lowest and highest seed; the last column says whether the "
+            "backends differ by more than that spread (`within spread`: every backend's mean lies "
+            "inside every other backend's range).\n\n"
+            if n_seeds > 1
+            else "One seed (0) per backend: differences between backends may be seed noise.\n\n"
+        )
         body = (
-            f"Command: `python -m common.course.bench quality --parts {number} --size {size}`, "
-            f"{run.get('date', '')}.  \nMachine: {run.get('machine', '')}.  \n"
-            f"Wall time of the part (all its scripts, on the rendered corpus; feature caches "
-            f"already on disk are reused): {minutes}.\n\n"
-            f"{table}{_backbone_note(number)}"
+            f"Command: `python -m common.course.bench quality --parts {number} --size {size}"
+            f"{seeds_option}`, {run.get('date', '')}.  \nMachine: {run.get('machine', '')}.  \n"
+            f"Wall time of the part per seed (all its scripts, on the rendered corpus; feature "
+            f"caches already on disk are reused): {minutes}.\n\n"
+            f"{spread}{table}{_backbone_note(number)}"
         )
         print(f"\nPart {number}, {size}:\n{body}")
         if update:
@@ -387,6 +442,12 @@ def main(argv: list[str] | None = None) -> int:
         help="backends to run; all earlier rows of the parts are replaced",
     )
     quality_parser.add_argument("--update", type=Path, default=None, help="Markdown file to update")
+    quality_parser.add_argument(
+        "--seeds",
+        type=positive_int,
+        default=1,
+        help="run every script with seeds 0 .. N-1 and report the mean and the range",
+    )
     worker = commands.add_parser("_speed_worker")
     worker.add_argument("--steps", type=int, default=30)
     worker.add_argument("--json", type=Path, required=True)
@@ -398,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "speed":
         return speed(args.backends, args.steps, args.update, args.models)
-    return quality(args.parts, args.size, args.backends, args.update)
+    return quality(args.parts, args.size, args.backends, args.update, args.seeds)
 
 
 if __name__ == "__main__":

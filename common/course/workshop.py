@@ -63,7 +63,13 @@ PARTS = {
 
 
 def run_script(
-    part: int, script: Script, size: str, backend: str, logdir: Path, results: Path
+    part: int,
+    script: Script,
+    size: str,
+    backend: str,
+    logdir: Path,
+    results: Path,
+    seed: int = 0,
 ) -> tuple[bool, float]:
     """Run one script in a child process (its own backend session); stream its output."""
     command = [
@@ -77,6 +83,8 @@ def run_script(
         str(logdir),
         "--results",
         str(results),
+        "--seed",
+        str(seed),
         *script.arguments,
     ]
     print(f"\n--- part {part}: {script.path} ---", flush=True)
@@ -85,8 +93,8 @@ def run_script(
     return finished.returncode == 0, time.perf_counter() - start
 
 
-def run_parts(parts: list[int], size: str, backend: str, logdir: Path):
-    """Run the scripts of ``parts`` on ``backend``.
+def run_parts(parts: list[int], size: str, backend: str, logdir: Path, seed: int = 0):
+    """Run the scripts of ``parts`` on ``backend``, each with ``--seed seed``.
 
     Returns ``(rows, seconds_per_part, failures)``: the result rows of this run only, the wall
     time of each part that has scripts, and the scripts that failed. Each script's rows are
@@ -111,7 +119,9 @@ def run_parts(parts: list[int], size: str, backend: str, logdir: Path):
             for index, script in enumerate(part.scripts):
                 this_script = Path(scratch) / f"part{number}-{index}.json"
                 try:
-                    ok, seconds = run_script(number, script, size, backend, logdir, this_script)
+                    ok, seconds = run_script(
+                        number, script, size, backend, logdir, this_script, seed
+                    )
                 except KeyboardInterrupt:
                     print(f"\nInterrupted during part {number}: {script.path}.", file=sys.stderr)
                     return rows, timings, [*failures, "interrupted"]
@@ -140,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="Keras backend (default: $KERAS_BACKEND, else tensorflow)",
     )
+    parser.add_argument("--seed", type=int, default=0, help="random seed of every script")
     args = parser.parse_args(argv)
     try:
         backend = select_backend(args.backend)
@@ -149,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Workshop: parts {' '.join(map(str, args.parts))}, {args.size} corpus, {backend} backend"
     )
-    rows, timings, failures = run_parts(args.parts, args.size, backend, args.logdir)
+    rows, timings, failures = run_parts(args.parts, args.size, backend, args.logdir, args.seed)
     print("\n=== Results (test split unless named; every metric is higher-is-better) ===")
     print(format_table(rows))
     for number, seconds in timings.items():

@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                 backend,
                 args.size if args.dataset == "synthetic" else args.dataset,
                 seconds,
+                args.seed,
             )
         )
 

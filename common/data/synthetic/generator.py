@@ -13,7 +13,10 @@ import contextlib
 import csv
 import io
 import multiprocessing
+import multiprocessing.forkserver
 import os
+import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -332,7 +335,23 @@ def _context():
     context = multiprocessing.get_context("forkserver")
     # The server imports the generator once; each worker is then a cheap fork of it.
     context.set_forkserver_preload([__name__])
+    if threading.current_thread() is threading.main_thread():
+        # Started while Ctrl-C is ignored, the server and every worker forked from it ignore
+        # Ctrl-C from their first instruction: the main process alone handles it (a worker
+        # interrupted while it starts would break the pool and print tracebacks).
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
     return context
+
+
+def _ignore_interrupts() -> None:
+    """Worker start-up: Ctrl-C is the main process's to handle. It cancels the queued clips and
+    lets each worker finish the clip in its hands, instead of every worker printing its own
+    traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def render_corpus(
@@ -420,12 +439,21 @@ def render_corpus(
         with contextlib.ExitStack() as stack:
             futures = []
             if music and workers > 1:
-                pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=_context()))
+                pool = stack.enter_context(
+                    ProcessPoolExecutor(
+                        workers, mp_context=_context(), initializer=_ignore_interrupts
+                    )
+                )
                 futures += [pool.submit(render_job, j, out, sample_rate) for j in music]
             if speech:
                 # eSpeak NG keeps state between utterances: one fresh process per speech clip.
                 fresh = stack.enter_context(
-                    ProcessPoolExecutor(workers, mp_context=_context(), max_tasks_per_child=1)
+                    ProcessPoolExecutor(
+                        workers,
+                        mp_context=_context(),
+                        initializer=_ignore_interrupts,
+                        max_tasks_per_child=1,
+                    )
                 )
                 futures += [fresh.submit(render_job, j, out, sample_rate) for j in speech]
             try:
