@@ -192,6 +192,41 @@ def test_beat_crops_line_up_with_the_annotations(tiny_corpus):
     assert targets.shape == (len(features(tracks[0])), 1) and targets.max() == 1
 
 
+def test_remixed_views_keep_the_beats_and_drop_the_drums(tiny_corpus, tmp_path):
+    """A remix of the stems is the mix when every gain is 1 and the clip without drums when the
+    drums' gain is 0; the beat crops take it as another view of the same track, same targets."""
+    from common.data.cache import FeatureCache
+    from common.data.tracks import MissingAnnotationError
+
+    track = tiny_corpus.tracks("train", "music")[0]
+    np.testing.assert_allclose(track.remix({}), track.audio(), atol=1e-5)
+    others = sum(track.stem(s) for s in ("bass", "vocals", "other"))
+    np.testing.assert_allclose(track.remix({"drums": 0.0}), others, atol=1e-6)
+    assert np.abs(track.stem("drums")).max() > 0.01, "this clip should have drums"
+    with pytest.raises(MissingAnnotationError, match="no stem"):
+        track.remix({"choir": 0.0})
+
+    plain = FeatureCache("onset_spectrogram", cache_dir=tmp_path)
+    drumless = FeatureCache("onset_spectrogram", cache_dir=tmp_path, stems={"drums": 0.0})
+    assert drumless.folder != plain.folder
+    assert plain.folder.name == FeatureCache("onset_spectrogram").folder.name  # unchanged name
+    assert not np.allclose(drumless(track), plain(track))
+
+    tracks = tiny_corpus.tracks("train", "music")[:4]
+    kwargs = dict(crop=300, batch_size=4, random_crops=False, shuffle=False)
+    reference = BeatCrops(tracks, plain, **kwargs)
+    never = BeatCrops(tracks, plain, remixes=[drumless], remix_probability=0.0, **kwargs)
+    always = BeatCrops(tracks, plain, remixes=[drumless], remix_probability=1.0, **kwargs)
+    (x, y), (x_never, _), (x_always, y_always) = reference[0], never[0], always[0]
+    np.testing.assert_array_equal(x_never, x)
+    start = (len(plain(tracks[0])) - 300) // 2
+    np.testing.assert_array_equal(x_always[0], drumless(tracks[0])[start : start + 300])
+    for name in ("beats", "downbeats", "tempo"):
+        np.testing.assert_array_equal(y_always[name], y[name])
+    with pytest.raises(ValueError, match="remixes"):
+        BeatCrops(tracks, plain, remix_probability=0.5, **kwargs)
+
+
 def test_rhythm_of_a_track(tiny_corpus):
     for track in tiny_corpus.tracks("test", "music"):
         rhythm = rhythm_of(track)
@@ -255,3 +290,33 @@ def test_onset_cnn_overfits_one_batch(rng):
     first = model.evaluate(x, y, verbose=0)
     model.fit(x, y, epochs=150, verbose=0)
     assert model.evaluate(x, y, verbose=0) < 0.3 * first
+
+
+@pytest.mark.slow
+def test_beat_script_trains_without_drums_and_scores_the_drumless_test(tmp_path, tiny_corpus):
+    """``beats.py --drumless P --no-drums-test``: the augmented model's rows keep their own name,
+    and the test clips are scored twice, with and without their drums, next to librosa."""
+    import subprocess
+    import sys
+
+    from common import REPO_ROOT
+    from common.results import load_results
+
+    command = [sys.executable, "part3_onsets_beats/scripts/beats.py", "--size", "tiny"]
+    options = ["--epochs", "1", "--drumless", "0.5", "--no-drums-test", "--logdir", tmp_path]
+    done = subprocess.run(
+        [*command, *map(str, options), "--backend", keras.backend.backend()],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = load_results(tmp_path / "results.json")
+    found = {(r.model, r.metric, r.split) for r in rows}
+    for split in ("test", "test-nodrums"):
+        assert ("tcn + dbn (drumless 0.5)", "f-measure", split) in found
+        assert ("librosa beat_track", "f-measure", split) in found
+        assert ("tcn tempo head (drumless 0.5)", "acc1", split) in found
+    assert not any(r.model == "tcn + dbn" for r in rows)
+    bad = subprocess.run([*command, "--drumless", "1.5"], cwd=REPO_ROOT, capture_output=True)
+    assert bad.returncode == 2 and b"not between 0 and 1" in bad.stderr

@@ -67,6 +67,10 @@ class FeatureCache:
         Rate the audio is loaded at, in Hz.
     in_memory
         Also keep arrays in RAM after the first read (the workshop corpus fits easily).
+    stems
+        Compute the feature on a remix of the track's stems instead of its mix (see
+        :meth:`common.data.tracks.Track.remix`): ``{"drums": 0.0}`` gives the features of the
+        clip without its drums, in a cache of their own.
     **params
         Parameters of the feature function.
     """
@@ -77,17 +81,21 @@ class FeatureCache:
         cache_dir: str | os.PathLike | None = None,
         sample_rate: int = DEFAULT_SAMPLE_RATE,
         in_memory: bool = True,
+        stems: dict[str, float] | None = None,
         **params,
     ):
         self.feature, self.function = feature_function(feature)
         self.sample_rate = sample_rate
         self.params = params
+        self.stems = dict(sorted(stems.items())) if stems else None
         self.settings = {
             "feature": self.feature,
             "params": params,
             "sample_rate": sample_rate,
             "version": CACHE_VERSION,
         }
+        if self.stems:  # only then, so that the caches of the mix keep their folders
+            self.settings["stems"] = self.stems
         root = Path(cache_dir) if cache_dir is not None else data_home() / "cache"
         self.folder = root / f"{self.feature.rsplit('.', 1)[-1]}-{_digest(self.settings)}"
         self._memory: dict[str, np.ndarray] | None = {} if in_memory else None
@@ -116,7 +124,10 @@ class FeatureCache:
                     file=sys.stderr,
                 )
         if array is None:
-            signal = track.audio(self.sample_rate)
+            if self.stems is None:
+                signal = track.audio(self.sample_rate)
+            else:
+                signal = track.remix(self.stems, self.sample_rate)
             array = compute_feature(self.function, signal, self.sample_rate, **self.params)
             if not (self.folder / "settings.json").is_file():
                 write_json(self.folder / "settings.json", self.settings)
@@ -130,4 +141,5 @@ class FeatureCache:
         return np.stack([self(t) for t in tracks])
 
     def __repr__(self) -> str:
-        return f"FeatureCache({self.feature!r}, {self.params}, folder={str(self.folder)!r})"
+        stems = f", stems={self.stems}" if self.stems else ""
+        return f"FeatureCache({self.feature!r}, {self.params}{stems}, folder={str(self.folder)!r})"

@@ -199,6 +199,11 @@ class BeatCrops(Sampler):
     does not have. With a ``stretch_probability`` below 1, the other crops are left as they
     are, so the music as recorded stays part of what the network hears.
 
+    With ``remixes`` (other views of the same tracks, such as the features of the clip without
+    its drums, ``FeatureCache(..., stems={"drums": 0.0})``), an example is taken, with
+    probability ``remix_probability``, from one of them, chosen uniformly: the beats are those
+    of the track, so the network must find them without the drums' help.
+
     ``y`` is ``{"beats": (batch, crop, 1), "downbeats": (batch, crop, 1), "tempo": (batch,
     N_TEMPI)}``, the outputs of :func:`common.models.temporal.beat_tcn`.
     """
@@ -211,6 +216,8 @@ class BeatCrops(Sampler):
         batch_size: int = 8,
         stretch: tuple[float, float] | None = None,
         stretch_probability: float = 1.0,
+        remixes: Sequence[Callable[[Track], np.ndarray]] = (),
+        remix_probability: float = 0.0,
         random_crops: bool = True,
         shuffle: bool = True,
         seed: int = 0,
@@ -219,10 +226,16 @@ class BeatCrops(Sampler):
         super().__init__(tracks, crop, batch_size, random_crops, shuffle, seed, **kwargs)
         self.features = features
         self.stretch, self.stretch_probability = stretch, stretch_probability
+        self.remixes, self.remix_probability = list(remixes), float(remix_probability)
+        if self.remix_probability > 0 and not self.remixes:
+            raise ValueError("remix_probability > 0 needs at least one view in remixes.")
         self.rhythms = [rhythm_of(t) for t in self.tracks]
 
     def example(self, i: int, rng: np.random.Generator):
-        x, rhythm, rate = np.asarray(self.features(self.tracks[i])), self.rhythms[i], 1.0
+        view = self.features
+        if self.remix_probability > 0 and rng.random() < self.remix_probability:
+            view = self.remixes[int(rng.integers(len(self.remixes)))]
+        x, rhythm, rate = np.asarray(view(self.tracks[i])), self.rhythms[i], 1.0
         if self.stretch is not None and rng.random() < self.stretch_probability:
             rate = float(np.exp(rng.uniform(*np.log(self.stretch))))
             x = stretch_frames(x, rate)

@@ -98,6 +98,31 @@ class Track:
             )
         return load_audio(self.stem_paths[name], sample_rate)
 
+    def remix(
+        self, gains: Mapping[str, float], sample_rate: int = DEFAULT_SAMPLE_RATE
+    ) -> np.ndarray:
+        """The stems summed with ``gains`` (a stem not named keeps gain 1): ``{"drums": 0.0}``
+        is the clip without its drums, ``{"vocals": 0.5}`` the vocals 6 dB down. With every
+        gain 1 this is the mix, since the corpus's stems sum exactly to it. The labels still
+        hold (the beats stay where the music puts them), which makes a remix an augmentation
+        only a corpus with stems allows. Taught in Part 3 (notebook 03)."""
+        unknown = sorted(set(gains) - set(self.stem_paths))
+        if unknown or not self.stem_paths:
+            raise MissingAnnotationError(
+                f"Track {self.track_id} ({self.dataset}) has no stem {unknown or sorted(gains)}; "
+                f"it has {sorted(self.stem_paths) or 'no stems'}."
+            )
+        mix = None
+        for name in sorted(self.stem_paths):
+            gain = float(gains.get(name, 1.0))
+            if gain == 0.0:
+                continue
+            stem = gain * self.stem(name, sample_rate)
+            mix = stem if mix is None else mix + stem
+        if mix is None:  # every stem muted: silence of the mix's length
+            return np.zeros_like(self.audio(sample_rate))
+        return mix.astype(np.float32)
+
     # --- annotations ------------------------------------------------------------------------
     def _annotation(self, kind: str) -> Path:
         path = self.annotation_paths.get(kind)

@@ -14,7 +14,13 @@ autocorrelation of the beat activation, and from the DBN's path. Scored with ``m
 audio: ``librosa.beat.beat_track`` and ``librosa.feature.tempo``. Click tracks mixed onto test
 clips go to TensorBoard's Audio tab.
 
+Does the network find the beat, or the drummer? ``--no-drums-test`` also scores the test clips
+with their drum stem removed (split ``test-nodrums``; librosa on the same audio), and
+``--drumless P`` trains with a fraction ``P`` of the crops taken from the clips without their
+drums (an augmentation only a corpus with stems allows).
+
     python part3_onsets_beats/scripts/beats.py --size tiny --backend jax
+    python part3_onsets_beats/scripts/beats.py --drumless 0.3 --no-drums-test
     python part3_onsets_beats/scripts/beats.py --dataset ballroom --data-home ~/mir_datasets
 """
 
@@ -26,8 +32,30 @@ EPOCHS = {"tiny": 2, "workshop": 60, "full": 80}
 CROP_SECONDS = 8.0
 
 
+def probability(text: str) -> float:
+    """An ``argparse`` type: a number from 0 to 1."""
+    import argparse
+
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value} is not between 0 and 1")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(script_parser(__doc__, part=3, example="beats"), argv)
+    parser = script_parser(__doc__, part=3, example="beats")
+    parser.add_argument(
+        "--drumless",
+        type=probability,
+        default=0.0,
+        help="fraction of training crops taken from the clip without its drums",
+    )
+    parser.add_argument(
+        "--no-drums-test",
+        action="store_true",
+        help="also score the test clips with their drums removed (split test-nodrums)",
+    )
+    args = parse_args(parser, argv)
 
     import numpy as np
 
@@ -57,34 +85,57 @@ def main(argv: list[str] | None = None) -> int:
     epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     crop = int(CROP_SECONDS * ONSET_FRAME_RATE)
 
+    drumless = FeatureCache("onset_spectrogram", stems={"drums": 0.0})
+    # A model trained with drumless crops is another model: its rows keep their own name.
+    tag = f" (drumless {args.drumless:g})" if args.drumless > 0 else ""
+    conditions = {"test": (spectrogram, lambda t: t.audio())}
+    if args.no_drums_test:
+        conditions["test-nodrums"] = (drumless, lambda t: t.remix({"drums": 0.0}))
+
     # --- baselines: librosa on the audio ----------------------------------------------------------
-    with Stopwatch() as watch:
-        librosa_out = [librosa_beats(t.audio(), DEFAULT_SAMPLE_RATE) for t in splits["test"]]
-    scores = mean_scores(
-        [beat_scores(r.beats, b) for r, (_, b) in zip(rhythm["test"], librosa_out, strict=True)]
-    )
-    for metric in ("f_measure", "cmlt", "amlt"):
-        experiment.record(
-            "librosa beat_track",
-            "baseline",
-            metric.replace("_", "-"),
-            scores[metric],
-            watch.seconds,
+    for split, (_, audio) in conditions.items():
+        with Stopwatch() as watch:
+            librosa_out = [librosa_beats(audio(t), DEFAULT_SAMPLE_RATE) for t in splits["test"]]
+        scores = mean_scores(
+            [beat_scores(r.beats, b) for r, (_, b) in zip(rhythm["test"], librosa_out, strict=True)]
         )
-    with Stopwatch() as watch:
-        tempi = [librosa_tempo(t.audio(), DEFAULT_SAMPLE_RATE) for t in splits["test"]]
-    accuracy = mean_scores(
-        [tempo_accuracy(r.tempo, e) for r, e in zip(rhythm["test"], tempi, strict=True)]
-    )
-    for metric, value in accuracy.items():
-        experiment.record(
-            "librosa feature.tempo", "baseline", metric, value, watch.seconds, example="tempo"
+        for metric in ("f_measure", "cmlt", "amlt"):
+            experiment.record(
+                "librosa beat_track",
+                "baseline",
+                metric.replace("_", "-"),
+                scores[metric],
+                watch.seconds,
+                split=split,
+            )
+        with Stopwatch() as watch:
+            tempi = [librosa_tempo(audio(t), DEFAULT_SAMPLE_RATE) for t in splits["test"]]
+        accuracy = mean_scores(
+            [tempo_accuracy(r.tempo, e) for r, e in zip(rhythm["test"], tempi, strict=True)]
         )
+        for metric, value in accuracy.items():
+            experiment.record(
+                "librosa feature.tempo",
+                "baseline",
+                metric,
+                value,
+                watch.seconds,
+                split=split,
+                example="tempo",
+            )
 
     # --- the multi-task TCN -----------------------------------------------------------------------
     set_seed(args.seed)
     model = compile_beat_tracker(beat_tcn())
-    train = BeatCrops(splits["train"], spectrogram, crop, batch_size=8, seed=args.seed)
+    train = BeatCrops(
+        splits["train"],
+        spectrogram,
+        crop,
+        batch_size=8,
+        seed=args.seed,
+        remixes=[drumless] if args.drumless > 0 else (),
+        remix_probability=args.drumless,
+    )
     valid = BeatCrops(splits["valid"], spectrogram, crop, random_crops=False, shuffle=False)
     log_dir = experiment.run_dir()
     with Stopwatch() as training:
@@ -98,10 +149,10 @@ def main(argv: list[str] | None = None) -> int:
             verbose=0,
         )
 
-    def activations(split):
+    def activations(tracks, features):
         outputs = predict_clips(
             model,
-            [spectrogram(t) for t in splits[split]],
+            [features(t) for t in tracks],
             length_multiple=experiment.length_multiple,
         )
         return (
@@ -112,8 +163,13 @@ def main(argv: list[str] | None = None) -> int:
 
     with Stopwatch() as watch:
         beats, downbeats, tempo_heads = {}, {}, {}
-        for split in ("valid", "test"):
-            beats[split], downbeats[split], tempo_heads[split] = activations(split)
+        beats["valid"], downbeats["valid"], tempo_heads["valid"] = activations(
+            splits["valid"], spectrogram
+        )
+        for split, (features, _) in conditions.items():
+            beats[split], downbeats[split], tempo_heads[split] = activations(
+                splits["test"], features
+            )
     predict_seconds = watch.seconds
 
     # Peak picking, threshold chosen on validation.
@@ -126,61 +182,82 @@ def main(argv: list[str] | None = None) -> int:
             "beats",
             **settings,
         )
-        scores = score_events(
-            [r.beats for r in rhythm["test"]],
-            beats["test"],
-            ONSET_FRAME_RATE,
-            threshold,
-            "beats",
-            **settings,
-        )
     print(f"tcn + peak picking: threshold {threshold:.2f} (chosen on validation)")
-    seconds = training.seconds + predict_seconds + watch.seconds
-    for metric in ("f_measure", "cmlt", "amlt"):
-        experiment.record(
-            "tcn + peak picking", "model", metric.replace("_", "-"), scores[metric], seconds
-        )
-
-    # The bar-pointer DBN: beats, downbeats and meter at once.
-    with Stopwatch() as watch:
-        tracked = [
-            track_bars(b, ONSET_FRAME_RATE, d)
-            for b, d in zip(beats["test"], downbeats["test"], strict=True)
-        ]
-    seconds = training.seconds + predict_seconds + watch.seconds
-    scores = mean_scores(
-        [beat_scores(r.beats, t.beats) for r, t in zip(rhythm["test"], tracked, strict=True)]
-    )
-    for metric in ("f_measure", "cmlt", "amlt"):
-        experiment.record("tcn + dbn", "model", metric.replace("_", "-"), scores[metric], seconds)
-    downbeat_f = np.mean(
-        [
-            beat_scores(r.downbeats, t.downbeats)["f_measure"]
-            for r, t in zip(rhythm["test"], tracked, strict=True)
-        ]
-    )
-    experiment.record("tcn + dbn", "model", "downbeat f-measure", downbeat_f, seconds)
-    known = [(r, t) for r, t in zip(rhythm["test"], tracked, strict=True) if r.beats_per_bar]
-    if known:
-        meter = np.mean([r.beats_per_bar == t.beats_per_bar for r, t in known])
-        experiment.record("tcn + dbn", "model", "meter accuracy", meter, seconds)
-
-    # Tempo three ways.
-    estimates = {
-        "tcn tempo head": [tempo_from_distribution(p) for p in tempo_heads["test"]],
-        "tcn beats + autocorrelation": [
-            autocorrelation_tempo(b, ONSET_FRAME_RATE)[0] for b in beats["test"]
-        ],
-        "tcn + dbn": [t.tempo for t in tracked],
-    }
-    for name, values in estimates.items():
-        accuracy = mean_scores(
-            [tempo_accuracy(r.tempo, e) for r, e in zip(rhythm["test"], values, strict=True)]
-        )
-        for metric, value in accuracy.items():
-            experiment.record(
-                name, "model", metric, value, training.seconds + predict_seconds, example="tempo"
+    choosing = watch.seconds
+    tracked = {}
+    for split in conditions:
+        with Stopwatch() as watch:
+            scores = score_events(
+                [r.beats for r in rhythm["test"]],
+                beats[split],
+                ONSET_FRAME_RATE,
+                threshold,
+                "beats",
+                **settings,
             )
+        seconds = training.seconds + predict_seconds + choosing + watch.seconds
+        for metric in ("f_measure", "cmlt", "amlt"):
+            experiment.record(
+                f"tcn + peak picking{tag}",
+                "model",
+                metric.replace("_", "-"),
+                scores[metric],
+                seconds,
+                split=split,
+            )
+
+        # The bar-pointer DBN: beats, downbeats and meter at once.
+        with Stopwatch() as watch:
+            tracked[split] = [
+                track_bars(b, ONSET_FRAME_RATE, d)
+                for b, d in zip(beats[split], downbeats[split], strict=True)
+            ]
+        seconds = training.seconds + predict_seconds + watch.seconds
+        pairs = list(zip(rhythm["test"], tracked[split], strict=True))
+        scores = mean_scores([beat_scores(r.beats, t.beats) for r, t in pairs])
+        for metric in ("f_measure", "cmlt", "amlt"):
+            experiment.record(
+                f"tcn + dbn{tag}",
+                "model",
+                metric.replace("_", "-"),
+                scores[metric],
+                seconds,
+                split=split,
+            )
+        downbeat_f = np.mean([beat_scores(r.downbeats, t.downbeats)["f_measure"] for r, t in pairs])
+        experiment.record(
+            f"tcn + dbn{tag}", "model", "downbeat f-measure", downbeat_f, seconds, split=split
+        )
+        known = [(r, t) for r, t in pairs if r.beats_per_bar]
+        if known:
+            meter = np.mean([r.beats_per_bar == t.beats_per_bar for r, t in known])
+            experiment.record(
+                f"tcn + dbn{tag}", "model", "meter accuracy", meter, seconds, split=split
+            )
+
+        # Tempo three ways.
+        estimates = {
+            "tcn tempo head": [tempo_from_distribution(p) for p in tempo_heads[split]],
+            "tcn beats + autocorrelation": [
+                autocorrelation_tempo(b, ONSET_FRAME_RATE)[0] for b in beats[split]
+            ],
+            "tcn + dbn": [t.tempo for t in tracked[split]],
+        }
+        for name, values in estimates.items():
+            accuracy = mean_scores(
+                [tempo_accuracy(r.tempo, e) for r, e in zip(rhythm["test"], values, strict=True)]
+            )
+            for metric, value in accuracy.items():
+                experiment.record(
+                    f"{name}{tag}",
+                    "model",
+                    metric,
+                    value,
+                    training.seconds + predict_seconds,
+                    split=split,
+                    example="tempo",
+                )
+    tracked = tracked["test"]
 
     # What a learner should look at and listen to: activations under the annotations, and the
     # tracked beats as clicks on the music.
