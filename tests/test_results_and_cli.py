@@ -156,7 +156,9 @@ def test_a_missing_dataset_stops_a_script_cleanly(tmp_path):
         *("--dataset", "gtzan", "--data-home", tmp_path, "--logdir", logdir),
     )
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith(f"genre.py: error: GTZAN was not found under {tmp_path}")
+    assert (
+        f"genre.py: error: GTZAN was not found under {tmp_path}" in done.stderr
+    )  # TF may log first
     assert "mirdata.initialize('gtzan_genre'" in done.stderr
     assert "Traceback" not in done.stderr
     assert not logdir.exists()
