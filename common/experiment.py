@@ -43,6 +43,20 @@ class Experiment:
             self._check_labels(tracks, require)
         return by_split(tracks)
 
+    def held_out(self, require: str | None = None) -> dict[str, list[Track]]:
+        """The course's held-out music by group (``ood-styles``, ``ood-timbres``; see
+        :func:`common.data.load_held_out`), to score beside the test split with the same
+        baselines. Empty on a real dataset, whose own test split is the point there."""
+        if self.args.dataset != "synthetic":
+            return {}
+        from common.data import load_held_out
+
+        groups = load_held_out(self.args.size)
+        if require is not None:
+            for tracks in groups.values():
+                self._check_labels(tracks, require)
+        return groups
+
     def _check_labels(self, tracks: Sequence[Track], label: str) -> None:
         """Stop with a clear message if the dataset lacks ``label``. An annotation file or a
         single value (``genre``, ``vocal``) must exist for every track; a list of words (``tags``,

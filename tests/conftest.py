@@ -16,6 +16,18 @@ def tiny_corpus() -> Corpus:
 
 
 @pytest.fixture(scope="session")
+def held_out_corpus() -> Corpus:
+    """The held-out set that goes with the tiny corpus (ten clips, seconds to render)."""
+    return Corpus(ensure_corpus("ood-tiny"))
+
+
+@pytest.fixture(scope="session", params=["tiny_corpus", "held_out_corpus"])
+def any_corpus(request) -> Corpus:
+    """Each rendered corpus in turn: the labels of both are checked against their audio."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="session")
 def backend() -> str:
     import keras
 

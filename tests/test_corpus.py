@@ -79,23 +79,23 @@ def test_splits_are_by_work_and_by_speaker(tiny_corpus):
         assert split_of.setdefault(track.work_id, track.split) == track.split, track.work_id
 
 
-def test_stems_sum_exactly_to_the_mix(tiny_corpus):
-    for track in music(tiny_corpus):
+def test_stems_sum_exactly_to_the_mix(any_corpus):
+    for track in music(any_corpus):
         mix = soundfile.read(track.audio_path, dtype="int16")[0].astype(np.int32)
         stems = [
             soundfile.read(p, dtype="int16")[0].astype(np.int32) for p in track.stem_paths.values()
         ]
         assert np.array_equal(sum(stems), mix), track.track_id
-    vocal = next(t for t in music(tiny_corpus) if t.vocal)
+    vocal = next(t for t in music(any_corpus) if t.vocal)
     assert np.abs(vocal.stem("vocals")).max() > 0.01
     instrumental = next(
-        t for t in music(tiny_corpus) if not t.vocal and "voice" not in t.instruments
+        t for t in music(any_corpus) if not t.vocal and "voice" not in t.instruments
     )
     assert np.abs(instrumental.stem("vocals")).max() < 1e-3
 
 
-def test_beats_agree_with_tempo_and_meter(tiny_corpus):
-    for track in music(tiny_corpus):
+def test_beats_agree_with_tempo_and_meter(any_corpus):
+    for track in music(any_corpus):
         beats = track.beats
         interval = np.median(np.diff(beats.times))
         assert interval == pytest.approx(60.0 / track.tempo, rel=0.03), track.track_id
@@ -116,10 +116,10 @@ def _flux_peaks(signal):
     return peaks * hop / SR
 
 
-def test_onsets_coincide_with_energy_rises(tiny_corpus):
+def test_onsets_coincide_with_energy_rises(any_corpus):
     """Labelled onsets sit on peaks of spectral flux; shifted by 70 ms they do not."""
     hits, shifted_hits = [], []
-    for track in music(tiny_corpus):
+    for track in music(any_corpus):
         peaks = _flux_peaks(track.audio())
         onsets = track.onsets
         assert np.all(np.diff(onsets) >= 0.03 - 1e-9), "onsets closer than 30 ms were not merged"
@@ -132,10 +132,11 @@ def test_onsets_coincide_with_energy_rises(tiny_corpus):
     assert np.mean(hits) > 4 * np.mean(shifted_hits)
 
 
-def test_bass_notes_sound_at_their_pitch(tiny_corpus):
+def test_bass_notes_sound_at_their_pitch(any_corpus):
     """In the bass stem, the CQT is strong at each labelled bass note and weak a tritone away."""
     on_pitch, off_pitch = [], []
-    for track in music(tiny_corpus)[::3]:
+    tracks = music(any_corpus)
+    for track in tracks[:: 3 if len(tracks) > 30 else 1]:
         spectrum = librosa.amplitude_to_db(
             np.abs(
                 librosa.cqt(
@@ -161,8 +162,8 @@ def test_bass_notes_sound_at_their_pitch(tiny_corpus):
     assert np.median(off_pitch) < np.median(on_pitch) - 10
 
 
-def test_chords_tile_the_clip(tiny_corpus):
-    for track in music(tiny_corpus)[::4]:
+def test_chords_tile_the_clip(any_corpus):
+    for track in music(any_corpus)[::4]:
         chords = track.chords
         starts = np.array([c[0] for c in chords])
         ends = np.array([c[1] for c in chords])

@@ -120,7 +120,19 @@ def test_part3_rows(workshop_run, backend):
     assert {r.example for r in rows} == examples
     for example in examples:  # every model stands next to a librosa baseline from the same run
         assert {r.role for r in rows if r.example == example} == {"model", "baseline"}, example
-    assert all(r.backend == backend and r.split == "test" and 0 <= r.value <= 1 for r in rows)
+    assert all(r.backend == backend and 0 <= r.value <= 1 for r in rows)
+    # Onsets and beats are scored on the test split and on the two held-out groups, with the
+    # baselines on the same audio.
+    splits = {(r.example, r.model, r.split) for r in rows}
+    for split in ("test", "ood-styles", "ood-timbres"):
+        for example, model in (
+            ("onsets", "birnn (offline)"),
+            ("onsets", "librosa onset_detect"),
+            ("beats", "tcn + dbn"),
+            ("beats", "librosa beat_track"),
+        ):
+            assert (example, model, split) in splits, (example, model, split)
+    assert {r.split for r in rows if r.example not in ("onsets", "beats", "tempo")} == {"test"}
     metrics = {(r.example, r.model, r.metric) for r in rows}
     for network in ("birnn (offline)", "causal rnn (online)", "cnn (offline)"):
         assert ("onsets", network, "f-measure") in metrics

@@ -294,6 +294,14 @@ def backends_agree(rows: list[dict]) -> str:
     return "within spread" if inside else "differ"
 
 
+#: The order of evaluation sets in tables: the test split, its variants, then held-out music.
+SPLIT_ORDER = ("test", "test-nodrums", "ood-styles", "ood-timbres")
+
+
+def split_rank(split: str) -> tuple[int, str]:
+    return (SPLIT_ORDER.index(split) if split in SPLIT_ORDER else len(SPLIT_ORDER), split)
+
+
 def results_table(rows: list[dict], with_example: bool = True) -> str:
     """A Markdown table of result rows (summaries over seeds, see
     :func:`common.results.summarise`): one line per (example, model, metric), one column per
@@ -301,7 +309,7 @@ def results_table(rows: list[dict], with_example: bool = True) -> str:
     last column says whether the backends differ by more than their seed spread."""
     keys = sorted(
         {(r["example"], r["model"], r["role"], r["metric"], r["split"]) for r in rows},
-        key=lambda k: (k[0], k[3], k[2] != "model", k[1]),
+        key=lambda k: (k[0], k[3], k[2] != "model", k[1], split_rank(k[4])),
     )
     present = [b for b in BACKENDS if any(r["backend"] == b for r in rows)]
     found = {

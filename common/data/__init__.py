@@ -15,9 +15,12 @@ __all__ = [
     "corpus_path",
     "ensure_corpus",
     "load_corpus",
+    "load_held_out",
 ]
 
 SIZES = ("tiny", "workshop", "full")
+#: The held-out set that goes with each corpus size (see :func:`load_held_out`).
+HELD_OUT = {"tiny": "ood-tiny", "workshop": "ood", "full": "ood"}
 
 
 def by_split(tracks: list[Track]) -> dict[str, list[Track]]:
@@ -35,14 +38,16 @@ def by_split(tracks: list[Track]) -> dict[str, list[Track]]:
 
 
 def corpus_path(size: str) -> Path:
-    """Where the corpus of a size lives: ``<data home>/corpus-<size>``."""
-    if size not in SIZES:
-        raise ValueError(f"Unknown size {size!r}; choose one of {SIZES}.")
+    """Where the corpus of a size (or a held-out preset) lives: ``<data home>/corpus-<size>``."""
+    if size not in SIZES and size not in HELD_OUT.values():
+        choices = (*SIZES, *sorted(set(HELD_OUT.values())))
+        raise ValueError(f"Unknown size {size!r}; choose one of {choices}.")
     return data_home() / f"corpus-{size}"
 
 
 def ensure_corpus(size: str = "tiny", seed: int = 0, workers: int | None = None) -> Path:
-    """Return the folder of the corpus of ``size``, rendering it first if needed.
+    """Return the folder of the corpus of ``size`` (or of a held-out preset such as ``ood``),
+    rendering it first if needed.
 
     The first call renders (with a progress bar; seconds for ``tiny``, about a minute for
     ``workshop`` on two cores); later calls find it complete and return at once.
@@ -65,3 +70,17 @@ def ensure_corpus(size: str = "tiny", seed: int = 0, workers: int | None = None)
 def load_corpus(size: str = "tiny") -> Corpus:
     """The corpus of ``size`` as a :class:`Corpus`, rendered on first use."""
     return Corpus(ensure_corpus(size))
+
+
+def load_held_out(size: str = "tiny") -> dict[str, list[Track]]:
+    """The held-out set that goes with the corpus of ``size``, by group, rendered on first use.
+
+    ``ood-styles``: hymns and solo piano, styles the corpus never plays (no drums, fermatas,
+    ritardandi). ``ood-timbres``: new works in the corpus's styles, played by the course's own
+    synthesiser instead of the corpus's SoundFont. Never used for training or for choosing
+    anything; scripts report it beside the test split (taught in Part 0, notebook 02).
+    """
+    from common.data.synthetic.generator import HELD_OUT_GROUPS, held_out_group
+
+    tracks = Corpus(ensure_corpus(HELD_OUT[size])).tracks(kind="music")
+    return {g: [t for t in tracks if held_out_group(t.genre) == g] for g in HELD_OUT_GROUPS}

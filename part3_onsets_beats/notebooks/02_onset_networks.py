@@ -478,7 +478,10 @@ for name in ("birnn (offline)", "causal rnn (online)"):
 # The script `scripts/onsets.py` trains the three networks for the full number of epochs at
 # the `workshop` size, with SuperFlux and librosa as baselines on the same test clips;
 # `python -m common.course.bench quality --parts 3` runs it on JAX, TensorFlow and PyTorch and
-# records the test figures in `results/quality-workshop.json`:
+# records the test figures in `results/quality-workshop.json`. The rows marked `(ood-styles)`
+# and `(ood-timbres)` are the same trained detectors, with the same thresholds, on the course's
+# held-out music (hymns and solo piano; the corpus's styles on other instruments; Part 0,
+# notebook 2): how far what they learned travels beyond the corpus.
 
 # %%
 from IPython.display import Markdown

@@ -13,7 +13,9 @@ windows of 46, 93 and 186 ms, 100 frames per second) and output an onset probabi
 Targets are the annotated onsets, widened to the neighbouring frames at 0.5. Each network's
 peak-picking threshold is chosen on the validation split. Scored with ``mir_eval.onset`` (50 ms
 window). Baselines in the same run, on the same test clips: SuperFlux with its threshold chosen on
-validation, and ``librosa.onset.onset_detect`` with its ``delta`` chosen on validation.
+validation, and ``librosa.onset.onset_detect`` with its ``delta`` chosen on validation. Every
+detector is also scored, unchanged, on the course's held-out music (splits ``ood-styles``: hymns
+and solo piano, and ``ood-timbres``: the corpus's styles on other instruments).
 
     python part3_onsets_beats/scripts/onsets.py --size tiny --backend torch
 """
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from common.nn.predict import predict_clips
     from common.nn.tensorboard import log_audio, log_figure
     from common.nn.training import Stopwatch, fit, set_seed
-    from common.tasks.rhythm.baselines import librosa_onset_detection
+    from common.tasks.rhythm.baselines import librosa_onset_detection, librosa_onset_scores
     from common.tasks.rhythm.novelty import superflux
     from common.tasks.rhythm.peaks import choose_threshold, peak_settings, pick_peaks, score_events
     from common.viz.figures import new_figure
@@ -49,37 +51,52 @@ def main(argv: list[str] | None = None) -> int:
     splits = experiment.splits(kind="music", require="onsets")
     spectrogram = FeatureCache("onset_spectrogram")
     targets = per_track(onset_targets(spectrogram))
-    references = {s: [t.onsets for t in tracks] for s, tracks in splits.items()}
+    # Scored on the test split and on each group of the course's held-out music, which nothing
+    # is trained or tuned on.
+    held_out = experiment.held_out(require="onsets")
+    evaluated = {"test": splits["test"], **held_out}
+    clips = {"valid": splits["valid"], **evaluated}
+    references = {s: [t.onsets for t in tracks] for s, tracks in clips.items()}
     epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     crop = int(CROP_SECONDS * ONSET_FRAME_RATE)
 
     def report(name, role, curves, kind, mode, seconds):
-        """Choose the threshold on validation, score on test, record; returns the threshold."""
+        """Choose the threshold on validation, score the test split and the held-out groups,
+        record; returns the threshold."""
         settings = peak_settings(kind, mode)
         threshold, valid_f = choose_threshold(
             references["valid"], curves["valid"], ONSET_FRAME_RATE, **settings
         )
-        scores = score_events(
-            references["test"], curves["test"], ONSET_FRAME_RATE, threshold, **settings
-        )
         print(f"{name}: threshold {threshold:.2f} (validation F-measure {valid_f:.3f})")
-        for metric, value in scores.items():
-            experiment.record(name, role, metric.replace("_", "-"), value, seconds)
+        for split in evaluated:
+            scores = score_events(
+                references[split], curves[split], ONSET_FRAME_RATE, threshold, **settings
+            )
+            for metric, value in scores.items():
+                experiment.record(name, role, metric.replace("_", "-"), value, seconds, split=split)
         return threshold
 
     # --- baselines --------------------------------------------------------------------------------
     with Stopwatch() as watch:
-        novelty = {s: [superflux(spectrogram(t)) for t in splits[s]] for s in ("valid", "test")}
+        novelty = {s: [superflux(spectrogram(t)) for t in tracks] for s, tracks in clips.items()}
     superflux_threshold = report(
         "superflux", "baseline", novelty, "novelty", "offline", watch.seconds
     )
     with Stopwatch() as watch:
         delta, by_window = librosa_onset_detection(splits)
     print(f"librosa onset_detect: delta {delta} (chosen on validation)")
-    for metric, value in by_window[0.05].items():
-        experiment.record(
-            "librosa onset_detect", "baseline", metric.replace("_", "-"), value, watch.seconds
-        )
+    scores = {"test": by_window[0.05]}
+    scores.update({g: librosa_onset_scores(tracks, delta)[0.05] for g, tracks in held_out.items()})
+    for split, values in scores.items():
+        for metric, value in values.items():
+            experiment.record(
+                "librosa onset_detect",
+                "baseline",
+                metric.replace("_", "-"),
+                value,
+                watch.seconds,
+                split=split,
+            )
 
     # --- the networks -----------------------------------------------------------------------------
     networks = {
@@ -126,11 +143,11 @@ def main(argv: list[str] | None = None) -> int:
                     curve[:, 0]
                     for curve in predict_clips(
                         model,
-                        [spectrogram(t) for t in splits[s]],
+                        [spectrogram(t) for t in tracks],
                         length_multiple=experiment.length_multiple,
                     )
                 ]
-                for s in ("valid", "test")
+                for s, tracks in clips.items()
             }
         print(f"{name}: {model.count_params():,} parameters, trained in {watch.seconds:.0f} s")
         thresholds[name] = report(name, "model", curves, "network", mode, watch.seconds)

@@ -34,7 +34,7 @@ from common.data.synthetic.speech import (
     SpeechSpec,
     render_speech,
 )
-from common.data.synthetic.styles import STYLES, styles_for_meter
+from common.data.synthetic.styles import HELD_OUT_STYLES, STYLES, styles_for_meter
 from common.data.synthetic.works import compose_work
 from common.data.tracks import METADATA_FIELDS
 from common.fileio import file_lock, is_temporary, read_json, write_json, write_text
@@ -54,9 +54,14 @@ class Preset:
     versions_per_work: int
     speakers: tuple[int, int, int]  # train, valid, test
     clips_per_speaker: int
+    #: A held-out set instead of a corpus: (works per held-out style, works per corpus style
+    #: played by the course's own instruments), one version each, all in the test split.
+    held_out: tuple[int, int] | None = None
 
     @property
     def n_music(self) -> int:
+        if self.held_out is not None:
+            return len(HELD_OUT_STYLES) * self.held_out[0] + len(STYLES) * self.held_out[1]
         return len(STYLES) * sum(self.works_per_style) * self.versions_per_work
 
     @property
@@ -71,7 +76,12 @@ PRESETS = {
     "workshop": Preset("workshop", 10.0, (10, 3, 3), 2, (12, 4, 4), 3),
     # For a GPU: about 28 hours of music.
     "full": Preset("full", 30.0, (100, 20, 20), 3, (60, 15, 15), 8),
+    # The held-out set: music the corpus never renders, for testing only (see `plan_held_out`).
+    "ood": Preset("ood", 10.0, (0, 0, 0), 1, (0, 0, 0), 0, held_out=(8, 3)),
+    "ood-tiny": Preset("ood-tiny", 6.0, (0, 0, 0), 1, (0, 0, 0), 0, held_out=(1, 1)),
 }
+#: Groups of the held-out set, the name of each in result rows.
+HELD_OUT_GROUPS = ("ood-styles", "ood-timbres")
 
 # Thresholds of the mood tags (see `moods`), set from the distributions of the workshop preset.
 FAST_BPM, SLOW_BPM = 115.0, 100.0
@@ -120,9 +130,55 @@ class SpeechJob:
     split: str
 
 
+def held_out_group(style: str) -> str:
+    """``ood-styles`` for music in a style the corpus never plays (drumless, with free time),
+    ``ood-timbres`` for a corpus style played by instruments the corpus never uses."""
+    return "ood-styles" if style in HELD_OUT_STYLES else "ood-timbres"
+
+
+def plan_held_out(preset: Preset, seed: int) -> list[MusicJob]:
+    """The held-out set: new works in the held-out styles (hymns, solo piano; no drums,
+    fermatas, ritardandi) played by the SoundFont, and new works in the corpus's styles played
+    by the course's own synthesiser (:mod:`common.data.synthetic.synth`). Its own random
+    stream, and work ids of their own (``h...``), so nothing in it is a version of a corpus work.
+    """
+    rng = np.random.default_rng([seed, 2026])
+    jobs = []
+    groups = (
+        (HELD_OUT_STYLES, preset.held_out[0], "soundfont"),
+        (STYLES, preset.held_out[1], "synth"),
+    )
+    work_number = 0
+    for styles, n_works, instruments in groups:
+        for name, style in styles.items():
+            for _ in range(n_works):
+                work_number += 1
+                meters = list(style.meters)
+                meter = int(rng.choice(meters, p=[style.meters[m] for m in meters]))
+                work = compose_work(f"h{work_number:05d}", name, meter, rng)
+                spec = VersionSpec(
+                    track_id=f"{slug(name)}_{work.work_id}_v0",
+                    work=work,
+                    style=name,
+                    tempo=round(float(rng.uniform(*style.tempo)), 1),
+                    tonic=int(rng.integers(12)),
+                    vocal=bool(rng.random() < style.vocal_probability),
+                    loudness=float(rng.uniform(*style.loudness)),
+                    seed=int(rng.integers(2**31)),
+                    duration=preset.clip_seconds,
+                    start_bar=round(float(rng.uniform(0.5, 2.0)), 3),
+                    intro_bars=int(rng.integers(1, 3)),
+                    instruments=instruments,
+                )
+                jobs.append(MusicJob(spec, "test", 0))
+    return jobs
+
+
 def plan(preset: Preset, seed: int) -> list[MusicJob | SpeechJob]:
     """Every clip of the corpus, in a fixed order. Splits are by work (and by speaker), so no
     version of a test work, and no test speaker, is heard in training."""
+    if preset.held_out is not None:
+        return plan_held_out(preset, seed)
     rng = np.random.default_rng(seed)
     jobs: list[MusicJob | SpeechJob] = []
     work_number = 0

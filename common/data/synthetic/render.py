@@ -92,6 +92,13 @@ def attack_delay(program: int, pitch: int, is_drum: bool, sample_rate: int = 220
     audio = np.zeros(int(ATTACK_WINDOW * sample_rate), dtype=np.float32)
     synth.channel_note_on(channel, pitch, 0.8)
     synth.render(memoryview(audio).cast("B"), False)
+    return perceived_delay(audio, sample_rate)
+
+
+def perceived_delay(audio: np.ndarray, sample_rate: int) -> float:
+    """Seconds until the RMS envelope (2.5 ms frames) of a note rendered alone first reaches
+    half (-6 dB) of its peak within the first 250 ms (0.0 for silence)."""
+    audio = audio[: int(ATTACK_WINDOW * sample_rate)]
     frame = int(0.0025 * sample_rate)
     n = len(audio) // frame
     envelope = np.sqrt((audio[: n * frame].reshape(n, frame) ** 2).mean(axis=1))

@@ -70,6 +70,9 @@ class Timeline:
         Relative standard deviation of a slowly varying tempo (0 for a machine-steady tempo).
     rng
         Source of the rubato curve.
+    stretch
+        Optional factor on the length of each beat (index ``k``: from beat ``k`` to ``k + 1``):
+        how a performer shapes time beyond rubato, with ritardandi and fermatas.
     """
 
     def __init__(
@@ -79,6 +82,7 @@ class Timeline:
         swing: float = 0.5,
         rubato: float = 0.0,
         rng: np.random.Generator | None = None,
+        stretch: np.ndarray | None = None,
     ):
         self.tempo = float(tempo)
         self.swing = float(swing)
@@ -90,6 +94,8 @@ class Timeline:
             walk = walk - walk.mean()
             walk = walk / (np.abs(walk).max() + 1e-9)
             ibi = ibi * (1.0 + rubato * walk[: n_beats + 1])
+        if stretch is not None:
+            ibi = ibi * np.asarray(stretch, dtype=float)[: n_beats + 1]
         #: Time of every beat, in seconds; beat 0 is at 0.0.
         self.beat_times = np.concatenate([[0.0], np.cumsum(ibi)])
         self.n_beats = n_beats

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from common.data.synthetic import render, theory
+from common.data.synthetic import render, synth, theory
 from common.data.synthetic.production import Production
 from common.data.synthetic.score import STEMS, TimedNote, Timeline, merge_onsets, perform
-from common.data.synthetic.styles import PROGRAM_FAMILY, STYLES, Arrangement
+from common.data.synthetic.styles import PROGRAM_FAMILY, Arrangement, style_named
 from common.data.synthetic.works import Work
 
 #: Level of each stem relative to the others, in dB of RMS over its active part (each version
@@ -40,6 +40,15 @@ class VersionSpec:
     duration: float  # length of the clip, seconds
     start_bar: float  # where the clip starts in the song, in bars (fractional: mid-bar starts)
     intro_bars: int
+    instruments: str = "soundfont"  # the source of instrument sounds: a key of SOURCES
+
+
+#: Sources of instrument sounds: how a stem is rendered, and how late each note is heard.
+#: The corpus is played by the SoundFont; the held-out set also by the course's own synthesiser.
+SOURCES = {
+    "soundfont": (render.render_stem, render.attack_delay),
+    "synth": (synth.render_stem, synth.attack_delay),
+}
 
 
 @dataclass
@@ -74,7 +83,8 @@ def _active_rms(signal: np.ndarray, sample_rate: int) -> float:
 def render_version(spec: VersionSpec, sample_rate: int) -> RenderedVersion:
     """Arrange, perform and render one version; return its audio and labels."""
     rng = np.random.default_rng(spec.seed)
-    style = STYLES[spec.style]
+    style = style_named(spec.style)
+    render_stem, attack_delay = SOURCES[spec.instruments]
     meter = spec.work.meter
     seconds_needed = (spec.start_bar * meter + 2) * 60.0 / spec.tempo + spec.duration + 1.0
     n_bars = math.ceil(seconds_needed * spec.tempo / 60.0 * (1 + style.rubato) / meter) + 1
@@ -90,7 +100,9 @@ def render_version(spec: VersionSpec, sample_rate: int) -> RenderedVersion:
         sevenths=style.sevenths,
     )
     style.arrange(arrangement)
-    timeline = Timeline(spec.tempo, n_bars * meter, style.swing, style.rubato, rng)
+    timeline = Timeline(
+        spec.tempo, n_bars * meter, style.swing, style.rubato, rng, arrangement.stretch
+    )
     notes = perform(arrangement.parts, timeline, rng)
 
     start = timeline.time(spec.start_bar * meter)
@@ -105,7 +117,7 @@ def render_version(spec: VersionSpec, sample_rate: int) -> RenderedVersion:
     for stem in STEMS:
         stem_notes = [n for n in notes if n.stem == stem]
         parts = [p for p in arrangement.parts if p.stem == stem]
-        audio = render.render_stem(stem_notes, parts, end, sample_rate)
+        audio = render_stem(stem_notes, parts, end, sample_rate)
         audio = production.apply(audio, sample_rate, seed=spec.seed)[first:end]
         rms = _active_rms(audio, sample_rate)
         balance_db = STEM_BALANCE_DB[stem] + production_rng.uniform(-4.0, 4.0)  # the mix engineer
@@ -147,7 +159,7 @@ def render_version(spec: VersionSpec, sample_rate: int) -> RenderedVersion:
     # Swells slower than MAX_ATTACK (pads, choirs) have no perceivable onset and are left out.
     perceived = []
     for n in notes:
-        delay = render.attack_delay(max(n.program, 0), n.pitch, n.program < 0, sample_rate)
+        delay = attack_delay(max(n.program, 0), n.pitch, n.program < 0, sample_rate)
         if delay <= MAX_ATTACK and start <= n.onset + delay < start + clip_end:
             perceived.append(n.onset + delay - start)
     onsets = merge_onsets(perceived)

@@ -73,6 +73,8 @@ class Arrangement:
 
     def __post_init__(self):
         self.meter = self.work.meter
+        #: Factor on the length of every beat (ritardandi, fermatas); see ``Timeline``.
+        self.stretch = np.ones(self.n_bars * self.meter + 1)
         self.degrees = self.work.bar_degrees(self.n_bars, self.intro_bars)
         # Dynamics: B phrases lift, each phrase gets its own shade, the intro is held back.
         shade = {}
@@ -682,6 +684,120 @@ STYLES: dict[str, Style] = {
         ),
     )
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Held-out styles: never in the corpus, only in the held-out set (``--preset ood``). Music
+# without drums and with the freer time of a performer: fermatas, ritardandi, rubato.
+# ---------------------------------------------------------------------------------------------
+
+
+def _breathe(a: Arrangement, last_beats: tuple[float, ...], fermata: float = 1.0) -> None:
+    """Slow down into every phrase end: ``last_beats`` stretch the final beats of the phrase's
+    last bar, and the very last beat is held ``fermata`` times as long again."""
+    for bar in range(a.n_bars):
+        if not a.phrase_end(bar):
+            continue
+        for i, factor in enumerate(reversed(last_beats)):
+            a.stretch[bar * a.meter + a.meter - 1 - i] *= factor
+        a.stretch[bar * a.meter + a.meter - 1] *= fermata
+
+
+def _hymn(a: Arrangement) -> None:
+    # Four voices in block chords: a chord on every beat, the melody on top, a fermata at the
+    # end of every phrase. Sung by a choir, or played by organ, brass or wind quartet.
+    if a.vocal:
+        programs, stems = (53, 52, 52, 52), ("vocals", "other", "other", "bass")
+    else:
+        programs = a.choice(
+            ((16, 16, 16, 16), (56, 60, 57, 57), (73, 68, 71, 42), (48, 48, 48, 48))
+        )
+        stems = ("other", "other", "other", "bass")
+    a.melody(
+        "soprano",
+        programs[0],
+        stems[0],
+        centre=70,
+        legato=0.97,
+        timing_sd=0.015,
+        vibrato=a.vocal,
+        velocity=0.8,
+    )
+    inner = [
+        a.new_part(n, p, st, timing_sd=0.015, legato=0.97)
+        for n, p, st in zip(("alto", "tenor"), programs[1:3], stems[1:3], strict=True)
+    ]
+    bass = a.new_part("bass voice", programs[3], stems[3], timing_sd=0.015, legato=0.97)
+
+    def sing(part: Part, beat: float, pitch: int, level: float) -> None:
+        # A voice that keeps its pitch holds the note: no new onset where nothing is heard.
+        last = part.notes[-1] if part.notes else None
+        if last is not None and last.pitch == pitch and last.beat + last.length == beat:
+            last.length += 1
+        else:
+            part.add(beat, 1, pitch, level)
+
+    previous = None
+    for bar in range(a.n_bars):
+        voices = theory.voicing(a.chord(bar), 58, 2, previous)
+        previous = voices
+        root = a.bass_pitch(bar, 38, 50)
+        for beat in range(a.meter):
+            level = 0.65 * a.levels[bar] * (1.0 if beat == 0 else 0.85)
+            for part, pitch in zip(inner, voices, strict=True):
+                sing(part, a.at(bar, beat), pitch, level)
+            pitch = root if beat % 2 == 0 else root + a.choice((7, a.third(bar), 12, 0))
+            sing(bass, a.at(bar, beat), pitch, level)
+    _breathe(a, (1.1, 1.25), fermata=a.choice((1.8, 2.2, 2.6)))
+
+
+def _solo_piano(a: Arrangement) -> None:
+    # A nocturne: broken chords in the left hand, the melody in the right, rubato and a
+    # ritardando into every phrase end. No drums, no bass player: one instrument.
+    program = a.choice((0, 1, 2))
+    a.melody("right hand", program, "other", centre=74, legato=0.9, timing_sd=0.02)
+    left = a.new_part("left hand", program, "other", timing_sd=0.02, legato=1.6)
+    figure = a.choice(((0, 7, 12, 16), (0, 7, 16, 12), (0, 12, 7, 12)))
+    step = 0.5 if a.rng.random() < 0.7 else 1.0
+    for bar in range(a.n_bars):
+        root = a.bass_pitch(bar, 36, 48)
+        intervals = [{16: 12 + a.third(bar)}.get(i, i) for i in figure]
+        for k, beat in enumerate(np.arange(0, a.meter, step)):
+            level = (0.55 if k else 0.7) * a.levels[bar]
+            left.add(a.at(bar, beat), step, root + intervals[k % len(intervals)], level)
+    _breathe(a, (1.08, 1.2, 1.4), fermata=a.choice((1.0, 1.5)))
+
+
+#: Styles kept out of the corpus for the held-out set. Their names are not classes of the
+#: corpus's genre task.
+HELD_OUT_STYLES: dict[str, Style] = {
+    s.name: s
+    for s in (
+        Style(
+            "hymn",
+            {4: 0.6, 3: 0.4},
+            (60, 100),
+            _hymn,
+            rubato=0.04,
+            vocal_probability=0.5,
+            loudness=(0.5, 0.85),
+        ),
+        Style(
+            "solo piano",
+            {4: 0.5, 3: 0.5},
+            (56, 110),
+            _solo_piano,
+            rubato=0.07,
+            vocal_probability=0.0,
+            loudness=(0.45, 0.8),
+        ),
+    )
+}
+
+
+def style_named(name: str) -> Style:
+    """A style of the corpus or of the held-out set."""
+    return STYLES[name] if name in STYLES else HELD_OUT_STYLES[name]
 
 
 def styles_for_meter(meter: int) -> list[str]:

@@ -20,6 +20,7 @@ __all__ = [
     "librosa_tempo",
     "LIBROSA_DELTAS",
     "librosa_onset_detection",
+    "librosa_onset_scores",
 ]
 
 
@@ -61,31 +62,49 @@ def librosa_tempo(signal: np.ndarray, sample_rate: int) -> float:
 LIBROSA_DELTAS = (0.02, 0.04, 0.07, 0.1, 0.15, 0.2, 0.3)
 
 
+_ENVELOPES: dict[str, np.ndarray] = {}
+
+
+def _onset_strength(track, audio: np.ndarray) -> np.ndarray:
+    """librosa's onset strength of a track, computed once per audio file in a session (trying
+    several ``delta`` values reuses it: the detections only differ in their peak picking)."""
+    import librosa
+
+    from common.audio.io import DEFAULT_SAMPLE_RATE
+
+    stat = track.audio_path.stat()
+    key = f"{track.audio_path}:{stat.st_size}:{stat.st_mtime_ns}"  # a re-rendered file is new
+    if key not in _ENVELOPES:
+        _ENVELOPES[key] = librosa.onset.onset_strength(y=audio, sr=DEFAULT_SAMPLE_RATE)
+    return _ENVELOPES[key]
+
+
 def librosa_onset_detection(
     splits: dict[str, Sequence], windows: Sequence[float] = (0.05,)
 ) -> tuple[float, dict[float, dict]]:
     """The librosa baseline of onset detection, tuned like the course's detectors:
     ``librosa.onset.onset_detect`` with its ``delta`` chosen on the validation tracks, then run
-    on the test tracks. Returns ``(delta, {window: mean scores on test})``."""
-    import librosa
+    on the test tracks. Returns ``(delta, {window: mean scores on test})``; score other tracks
+    with the same ``delta`` through :func:`librosa_onset_scores`."""
+    delta = max(
+        LIBROSA_DELTAS,
+        key=lambda d: librosa_onset_scores(splits["valid"], d, (0.05,))[0.05]["f_measure"],
+    )
+    return delta, librosa_onset_scores(splits["test"], delta, windows)
 
+
+def librosa_onset_scores(
+    tracks: Sequence, delta: float, windows: Sequence[float] = (0.05,)
+) -> dict[float, dict]:
+    """Mean onset scores of ``librosa.onset.onset_detect`` with ``delta`` on ``tracks``, per
+    evaluation window (seconds)."""
     from common.audio.io import DEFAULT_SAMPLE_RATE
 
-    audio = {s: [t.audio() for t in splits[s]] for s in ("valid", "test")}
-    envelopes = {
-        s: [librosa.onset.onset_strength(y=a, sr=DEFAULT_SAMPLE_RATE) for a in audio[s]]
-        for s in audio
-    }
-    references = {s: [t.onsets for t in splits[s]] for s in ("valid", "test")}
-
-    def scores(split, delta, window):
-        detections = [
-            librosa_onsets(a, DEFAULT_SAMPLE_RATE, delta, e)
-            for a, e in zip(audio[split], envelopes[split], strict=True)
-        ]
-        return mean_scores(
-            [onset_scores(r, d, window) for r, d in zip(references[split], detections, strict=True)]
-        )
-
-    delta = max(LIBROSA_DELTAS, key=lambda d: scores("valid", d, 0.05)["f_measure"])
-    return delta, {w: scores("test", delta, w) for w in windows}
+    results = {w: [] for w in windows}
+    for track in tracks:
+        audio = track.audio()
+        envelope = _onset_strength(track, audio)
+        found = librosa_onsets(audio, DEFAULT_SAMPLE_RATE, delta, envelope)
+        for w in windows:
+            results[w].append(onset_scores(track.onsets, found, w))
+    return {w: mean_scores(scores) for w, scores in results.items()}
