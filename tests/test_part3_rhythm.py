@@ -322,3 +322,42 @@ def test_beat_script_trains_without_drums_and_scores_the_drumless_test(tmp_path,
     assert not any(r.model == "tcn + dbn" for r in rows)
     bad = subprocess.run([*command, "--drumless", "1.5"], cwd=REPO_ROOT, capture_output=True)
     assert bad.returncode == 2 and b"not between 0 and 1" in bad.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.first_backend
+def test_beat_script_on_a_dataset_without_stems(tmp_path):
+    """Ballroom has no stems: the drumless crops are left out (and said so), and asking for the
+    drumless test is a clear error before anything is trained."""
+    import subprocess
+    import sys
+
+    from test_datasets import make_ballroom
+
+    from common import REPO_ROOT
+    from common.results import load_results
+
+    root = make_ballroom(tmp_path)
+    for wav in (root / "BallroomData").rglob("*.wav"):  # annotate the excerpts left without
+        beats = root / "BallroomAnnotations-master" / f"{wav.stem}.beats"
+        if not beats.exists():
+            beats.write_text("".join(f"{0.5 * b:.3f} {b % 4 + 1}\n" for b in range(2)))
+    command = [sys.executable, "part3_onsets_beats/scripts/beats.py", "--dataset", "ballroom"]
+    options = ["--data-home", tmp_path, "--logdir", tmp_path / "runs", "--epochs", "1"]
+    refused = subprocess.run(
+        [*command, *map(str, options), "--no-drums-test"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2, refused.stderr[-2000:]
+    assert "--no-drums-test needs the drum stem" in refused.stderr
+    assert not (tmp_path / "runs").exists()
+    done = subprocess.run(
+        [*command, *map(str, options)], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "ballroom has no stems: training on the mixes only" in done.stdout
+    rows = load_results(tmp_path / "runs" / "results.json")
+    assert {r.split for r in rows} == {"test"}  # no held-out rows on a real dataset
+    assert any(r.model == "tcn + dbn (drumless 0)" for r in rows)
