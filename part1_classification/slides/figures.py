@@ -1014,6 +1014,8 @@ def presets() -> dict:
 
     found = {}
     for name, preset in PRESETS.items():
+        if preset.held_out is not None:  # the held-out set is not a corpus size
+            continue
         music = [len(STYLES) * n * preset.versions_per_work for n in preset.works_per_style]
         speech = [n * preset.clips_per_speaker for n in preset.speakers]
         found[name] = {

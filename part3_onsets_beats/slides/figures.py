@@ -210,6 +210,8 @@ def corpus_facts(corpus) -> dict:
     ]
     presets = {}
     for name, preset in PRESETS.items():
+        if preset.held_out is not None:  # the held-out set is not a corpus size
+            continue
         counts = [len(STYLES) * n * preset.versions_per_work for n in preset.works_per_style]
         presets[name] = {
             "clip_seconds": preset.clip_seconds,
