@@ -692,8 +692,8 @@ workspace.cleanup()  # remove the GTZAN stand-in
 #   noise drums) instead of the SoundFont.
 #
 # Its labels are exact, like the corpus's: the beats are the performed beats, fermatas
-# included. The scripts of Parts 1 and 3 report every model on these groups beside the test
-# split, with the same baselines on the same audio.
+# included. The onset and beat scripts of Part 3 report every model on these groups beside the
+# test split, with the same baselines on the same audio.
 
 # %%
 from common.data import load_held_out
