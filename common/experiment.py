@@ -57,6 +57,25 @@ class Experiment:
                 self._check_labels(tracks, require)
         return groups
 
+    def evaluated(
+        self,
+        test: list[Track],
+        require: str | None = None,
+        keep: Callable[[Track], bool] | None = None,
+    ) -> dict[str, list[Track]]:
+        """Where a script scores its models: ``{"test": test}``, then each group of the held-out
+        music (:meth:`held_out`) by name, so every model and baseline reports both. ``keep``
+        keeps the held-out tracks a model can answer for (a style classifier: the styles it was
+        trained on); a group left empty is left out, and the script says so."""
+        sets = {"test": test}
+        for group, tracks in self.held_out(require=require).items():
+            kept = [t for t in tracks if keep is None or keep(t)]
+            if kept:
+                sets[group] = kept
+            else:
+                print(f"Held-out group {group}: no clip this example can be scored on; left out.")
+        return sets
+
     def _check_labels(self, tracks: Sequence[Track], label: str) -> None:
         """Stop with a clear message if the dataset lacks ``label``. An annotation file or a
         single value (``genre``, ``vocal``) must exist for every track; a list of words (``tags``,
@@ -91,21 +110,31 @@ class Experiment:
 
         return run_dir(self.args.logdir, self.args.part, self.args.example, tag)
 
-    def mfcc_svm_baseline(self, splits, y, metric: str, score) -> np.ndarray:
+    def mfcc_svm_baseline(
+        self, splits, y, metric: str, score, sets: dict[str, list[Track]] | None = None
+    ) -> dict[str, np.ndarray]:
         """The clip baseline the examples share: an SVM on MFCC statistics, fitted on the
-        training split; ``score(y_test, predictions)`` is recorded as ``metric`` on the test
-        split. Returns the test predictions."""
+        training split; ``score(y[name], predictions)`` is recorded as ``metric`` on each of
+        ``sets`` (by default the test split alone; see :meth:`evaluated`), whose labels ``y``
+        holds under the same names. Returns the predictions, by set."""
         from common.data.cache import FeatureCache
         from common.nn.training import Stopwatch
         from common.tasks.classification import support_vector_machine
 
+        sets = {"test": splits["test"]} if sets is None else sets
+        mfcc = FeatureCache("mfcc_statistics")
         with Stopwatch() as watch:
-            mfcc = FeatureCache("mfcc_statistics")
             svm = support_vector_machine(mfcc.table(splits["train"]), y["train"])
-            predicted = svm.predict(mfcc.table(splits["test"]))
-        self.record(
-            "mfcc statistics + svm", "baseline", metric, score(y["test"], predicted), watch.seconds
-        )
+            predicted = {name: svm.predict(mfcc.table(tracks)) for name, tracks in sets.items()}
+        for name in sets:
+            self.record(
+                "mfcc statistics + svm",
+                "baseline",
+                metric,
+                score(y[name], predicted[name]),
+                watch.seconds,
+                split=name,
+            )
         return predicted
 
     def record(

@@ -138,3 +138,81 @@ def test_seeds_are_summarised_with_their_spread(tmp_path, monkeypatch):
     assert bench.backends_agree(rows) == "differ"
     assert len(record["seed_rows"]) == 12  # the second run replaced the first one's rows
     assert bench.backends_agree(summarise([rows[0]])) == ""  # one seed: no statement
+
+
+def test_an_interrupted_measurement_resumes_and_never_mixes_code(tmp_path, monkeypatch):
+    """``bench quality --resume`` keeps each (part, backend, seed) measured without failure by
+    the same code, runs the others, and runs everything again once the code has changed."""
+    from common.course import workshop
+    from common.results import Result
+
+    calls = []
+    failing = {("torch", 1)}
+
+    def fake_run_parts(parts, size, backend, logdir, seed=0):
+        calls.append((backend, seed))
+        row = Result(
+            1,
+            "genre",
+            "cnn",
+            "model",
+            "accuracy",
+            0.9 + seed / 100,
+            "test",
+            backend,
+            size,
+            1.0,
+            seed,
+        )
+        failures = ["part 1: scripts/genre.py"] if (backend, seed) in failing else []
+        return [row], {1: 60.0}, failures
+
+    monkeypatch.setattr(workshop, "run_parts", fake_run_parts)
+    monkeypatch.setattr(bench, "RESULTS", tmp_path)
+    monkeypatch.setattr(bench, "code_fingerprint", lambda part, size: "code-a")
+    assert bench.quality([1], "workshop", ["jax", "torch"], None, seeds=2) == 1
+    assert len(calls) == 4
+
+    calls.clear()
+    failing.clear()
+    assert bench.quality([1], "workshop", ["jax", "torch"], None, seeds=2, resume=True) == 0
+    assert calls == [("torch", 1)]  # only the run that failed
+    record = json.loads((tmp_path / "quality-workshop.json").read_text())
+    assert len(record["seed_rows"]) == 4 and all(r["complete"] for r in record["seed_runs"])
+    torch = next(r for r in record["rows"] if r["backend"] == "torch")
+    assert torch["seeds"] == [0, 1] and torch["value"] == pytest.approx(0.905)
+
+    calls.clear()
+    assert bench.quality([1], "workshop", ["jax", "torch"], None, seeds=3, resume=True) == 0
+    assert calls == [("jax", 2), ("torch", 2)]  # a third seed: only the new runs
+
+    calls.clear()
+    monkeypatch.setattr(bench, "code_fingerprint", lambda part, size: "code-b")
+    assert bench.quality([1], "workshop", ["jax"], None, seeds=1, resume=True) == 0
+    assert calls == [("jax", 0)]  # the code changed: nothing is kept
+    record = json.loads((tmp_path / "quality-workshop.json").read_text())
+    assert {r["backend"] for r in record["rows"]} == {"jax"}  # and the part's rows are replaced
+
+
+def test_the_code_fingerprint_follows_what_the_scripts_import():
+    from common import REPO_ROOT
+
+    here = bench.code_fingerprint(1, "workshop")
+    assert here == bench.code_fingerprint(1, "workshop")
+    assert here != bench.code_fingerprint(1, "tiny") != bench.code_fingerprint(3, "tiny")
+    # Part 1's figures depend on the modules its scripts import, even inside functions, and on
+    # the packages above them; not on Part 3's rhythm code.
+    scripts = REPO_ROOT / "part1_classification" / "scripts"
+    files = {
+        str(p.relative_to(REPO_ROOT))
+        for p in bench.course_modules([scripts / "multipitch.py", scripts / "genre.py"])
+    }
+    assert {
+        "common/__init__.py",
+        "common/data/__init__.py",
+        "common/data/cache.py",
+        "common/experiment.py",
+        "common/models/salience.py",
+        "common/data/synthetic/generator.py",  # the corpus is rendered on first use
+    } <= files
+    assert "common/tasks/rhythm/dbn.py" not in files

@@ -450,3 +450,16 @@ def test_ballroom_missing_parts_name_the_fix(tmp_path):
     (tmp_path / "ballroom" / "BallroomData").mkdir(parents=True)
     with pytest.raises(DatasetNotFoundError, match="BallroomAnnotations"):
         load_tracks("ballroom", data_home=tmp_path)
+
+
+def test_a_dataset_with_an_empty_split_is_a_clear_error():
+    """Too small a dataset (or a partial download) stops with what to do, not a traceback."""
+    from types import SimpleNamespace
+
+    from common import InputError
+    from common.data import EmptySplitError
+
+    tracks = [SimpleNamespace(split=s) for s in ("train", "train", "test")]
+    with pytest.raises(EmptySplitError, match=r"valid split .*2 train, 0 valid, 1 test") as error:
+        by_split(tracks)
+    assert isinstance(error.value, InputError) and "--data-home" in str(error.value)

@@ -14,6 +14,8 @@ in: ``--update`` rewrites the marked sections of ``BENCHMARKS.md`` from what was
 from __future__ import annotations
 
 import argparse
+import ast
+import hashlib
 import json
 import os
 import platform
@@ -352,44 +354,135 @@ def measured(part: int, example: str, size: str = "workshop") -> str:
     )
 
 
+def course_modules(roots: list[Path]) -> list[Path]:
+    """``roots`` and every file of the course's library (``common``) they import, directly or
+    through each other: every ``import`` statement counts, at any depth (the scripts import
+    inside functions), with the packages above each module (whose ``__init__`` runs too)."""
+    seen: set[Path] = set()
+    todo = list(roots)
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            for name in names:
+                parts = name.split(".")
+                if parts[0] != "common":
+                    continue
+                for depth in range(1, len(parts) + 1):  # common, common.data, common.data.cache
+                    target = REPO_ROOT.joinpath(*parts[:depth])
+                    todo += [target / "__init__.py", target.with_suffix(".py")]
+    return sorted(seen)
+
+
+def code_fingerprint(part: int, size: str) -> str:
+    """What a part's figures depend on, as a short digest: the part's scripts, the files of
+    the course's library they import (:func:`course_modules`), the files shipped with the part
+    (the Part 1 backbone), the corpus size and the corpus generator's version.
+    ``quality(resume=True)`` reuses a seed's rows only when this is unchanged."""
+    from common.course.workshop import PARTS
+    from common.data.synthetic import GENERATOR_VERSION
+
+    folder = REPO_ROOT / PARTS[part].folder
+    scripts = [folder / script.path for script in PARTS[part].scripts]
+    files = course_modules(scripts)
+    files += [p for p in (folder / "backbone").rglob("*") if p.is_file() and p.suffix != ".pyc"]
+    digest = hashlib.sha256(f"{GENERATOR_VERSION} {size}".encode())
+    for path in sorted(set(files)):
+        digest.update(str(path.relative_to(REPO_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def quality(
-    parts: list[int], size: str, backends: list[str], update: Path | None, seeds: int = 1
+    parts: list[int],
+    size: str,
+    backends: list[str],
+    update: Path | None,
+    seeds: int = 1,
+    resume: bool = False,
 ) -> int:
     """Run ``parts`` on every backend with seeds ``0 .. seeds-1`` and store their rows in
     ``results/quality-<size>.json``: every seed's row under ``"seed_rows"``, and under
     ``"rows"`` one summary per measurement (the mean over the seeds, with its range), which the
-    slides, the notebooks and ``BENCHMARKS.md`` read."""
+    slides, the notebooks and ``BENCHMARKS.md`` read.
+
+    Each finished (part, backend, seed) is saved at once, with the :func:`code_fingerprint` it
+    ran under. With ``resume``, one that finished without failure under the same fingerprint
+    is not run again: a long measurement can be stopped and taken up later, and never mixes
+    figures of different code."""
     from common.course.workshop import PARTS, run_parts
     from common.results import as_dicts, summarise
 
     path = RESULTS / f"quality-{size}.json"
     record = read_json(path) if path.is_file() else {"rows": [], "timings": {}, "runs": {}}
     record.setdefault("seed_rows", [])
+    finished = record.setdefault("seed_runs", [])
     status = 0
     fresh: list[dict] = []  # this invocation's rows replace every earlier row of these parts
-    for backend in backends:
-        seconds_per_part: dict[int, list[float]] = {}
-        for seed in range(seeds):
-            with tempfile.TemporaryDirectory() as logdir:
-                rows, timings, failures = run_parts(parts, size, backend, Path(logdir), seed)
-            if failures:
-                print(f"FAILED (seed {seed}): " + "; ".join(failures), file=sys.stderr)
-                status = 1
-            fresh.extend(as_dicts(rows))
-            for number, seconds in timings.items():
-                seconds_per_part.setdefault(number, []).append(seconds)
-        for number, seconds in seconds_per_part.items():
+    used: dict[int, list[dict]] = {}  # the (backend, seed) runs behind each part's figures
+    built = [n for n in parts if PARTS[n].scripts]
+    codes = {n: code_fingerprint(n, size) for n in built}
+    # Seed by seed, so that a measurement stopped early has its first seeds on every backend.
+    for seed in range(seeds):
+        for backend in backends:
+            for number in built:
+                key = {"part": number, "size": size, "backend": backend, "seed": seed}
+
+                def same(entry: dict, key=key) -> bool:
+                    return all(entry.get(k, 0) == v for k, v in key.items())
+
+                done = next((r for r in finished if same(r)), None)
+                if resume and done and done["code"] == codes[number] and done["complete"]:
+                    rows = [r for r in record["seed_rows"] if same(r)]
+                    print(f"Part {number}, {backend}, seed {seed}: measured {done['date']}, kept.")
+                else:
+                    with tempfile.TemporaryDirectory() as logdir:
+                        results, timings, failures = run_parts(
+                            [number], size, backend, Path(logdir), seed
+                        )
+                    if failures:
+                        print(f"FAILED (seed {seed}): " + "; ".join(failures), file=sys.stderr)
+                        status = 1
+                    rows = as_dicts(results)
+                    done = {
+                        **key,
+                        "code": codes[number],
+                        "complete": not failures,
+                        "seconds": timings.get(number, 0.0),
+                        "date": date.today().isoformat(),
+                        "machine": machine(),
+                    }
+                    finished[:] = [r for r in finished if not same(r)] + [done]
+                    record["seed_rows"] = [r for r in record["seed_rows"] if not same(r)] + rows
+                    write_json(path, record)  # saved as it goes: an interruption loses no seed
+                fresh.extend(rows)
+                used.setdefault(number, []).append(done)
+    for number, runs in used.items():
+        for backend in backends:
+            seconds = [r["seconds"] for r in runs if r["backend"] == backend]
             record["timings"].setdefault(str(number), {})[backend] = sum(seconds) / len(seconds)
-            record["runs"][str(number)] = {
-                "date": date.today().isoformat(),
-                "machine": machine(),
-                "seeds": seeds,
-            }
+        dates = sorted({r["date"] for r in runs})
+        record["runs"][str(number)] = {
+            "date": dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}",
+            "machine": runs[-1]["machine"],
+            "seeds": seeds,
+        }
 
     def kept(rows: list[dict]) -> list[dict]:
         return [r for r in rows if not (r["part"] in parts and r["size"] == size)]
 
     record["seed_rows"] = kept(record["seed_rows"]) + fresh
+    record["seed_runs"] = [
+        r for r in finished if not (r["part"] in parts and r["size"] == size)
+    ] + [r for runs in used.values() for r in runs]
     record["rows"] = kept(record["rows"]) + summarise(fresh)
     write_json(path, record)
 
@@ -456,6 +549,12 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="run every script with seeds 0 .. N-1 and report the mean and the range",
     )
+    quality_parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep each part, backend and seed already measured without failure by the same "
+        "code (see code_fingerprint); run the others",
+    )
     worker = commands.add_parser("_speed_worker")
     worker.add_argument("--steps", type=int, default=30)
     worker.add_argument("--json", type=Path, required=True)
@@ -467,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "speed":
         return speed(args.backends, args.steps, args.update, args.models)
-    return quality(args.parts, args.size, args.backends, args.update, args.seeds)
+    return quality(args.parts, args.size, args.backends, args.update, args.seeds, args.resume)
 
 
 if __name__ == "__main__":

@@ -3,13 +3,14 @@
 import shutil
 from pathlib import Path
 
-from common import data_home
+from common import InputError, data_home
 from common.data.tracks import Corpus, CorpusNotFoundError, MissingAnnotationError, Track
 
 __all__ = [
     "by_split",
     "Corpus",
     "CorpusNotFoundError",
+    "EmptySplitError",
     "MissingAnnotationError",
     "Track",
     "corpus_path",
@@ -23,17 +24,27 @@ SIZES = ("tiny", "workshop", "full")
 HELD_OUT = {"tiny": "ood-tiny", "workshop": "ood", "full": "ood"}
 
 
+class EmptySplitError(InputError, ValueError):
+    """A dataset with no track in one of its splits: too small, or only partly downloaded."""
+
+
 def by_split(tracks: list[Track]) -> dict[str, list[Track]]:
     """Group tracks by split: ``{"train": [...], "valid": [...], "test": [...]}``.
 
-    Raises ``ValueError`` if a split is empty, since no experiment can run without it.
+    Raises :class:`EmptySplitError` if a split is empty, since no experiment can run without it.
     """
     groups = {
         split: [t for t in tracks if t.split == split] for split in ("train", "valid", "test")
     }
     empty = [split for split, members in groups.items() if not members]
     if empty:
-        raise ValueError(f"No tracks in the {', '.join(empty)} split(s) of this dataset.")
+        counts = ", ".join(f"{len(members)} {split}" for split, members in groups.items())
+        raise EmptySplitError(
+            f"No tracks in the {' and '.join(empty)} split of this dataset ({counts}; only "
+            "tracks with the labels this example needs are counted). Point --data-home at the "
+            "complete download (a partial one may lack whole folders), or use a larger corpus "
+            "size (--size workshop)."
+        )
     return groups
 
 

@@ -692,8 +692,9 @@ workspace.cleanup()  # remove the GTZAN stand-in
 #   noise drums) instead of the SoundFont.
 #
 # Its labels are exact, like the corpus's: the beats are the performed beats, fermatas
-# included. The onset and beat scripts of Part 3 report every model on these groups beside the
-# test split, with the same baselines on the same audio.
+# included. The scripts of Parts 0, 1 and 3 report every model on these groups beside the
+# test split, with the same baselines on the same audio, wherever the task applies: a style
+# classifier only on `ood-timbres`, since the new styles are not among its classes.
 
 # %%
 from common.data import load_held_out

@@ -497,7 +497,12 @@ for i, frequency, level in zip(present, frequencies, chance, strict=True):
 # ## 9. Measured on the three backends
 #
 # The benchmark runs `tagging.py` at the workshop size on each backend (from
-# `results/quality-workshop.json`):
+# `results/quality-workshop.json`). Rows marked `ood-styles` and `ood-timbres` are the same
+# models on the course's held-out music (Part 0, notebook 2: styles the corpus never plays,
+# and its styles on another synthesiser), macro over the mood tags each group has both with
+# and without. The held-out groups are small (16 and 24 clips at the workshop size), and a
+# frozen backbone trained on the corpus's sounds may carry the corpus's blind spots to a new
+# task: compare how far each way of using it falls from the test split.
 
 # %%
 from IPython.display import Markdown

@@ -443,8 +443,13 @@ fig
 #
 # The script `scripts/vocal.py` runs this example at the `workshop` size on each backend, with
 # a clip-level CNN of its own (3 s crops, pooled by max or mean) in addition to the frame
-# tagger. Its test figures are in `results/quality-workshop.json`; there too, every threshold
-# and the clip pooling are chosen on the validation split.
+# tagger. Its figures are in `results/quality-workshop.json`; there too, every threshold
+# and the clip pooling are chosen on the validation split. Rows marked `ood-styles` and
+# `ood-timbres` are the same models on the course's held-out music (Part 0, notebook 2): the
+# hymns and solo-piano pieces (in a sung hymn the melody is the vocal stem, sung over choir
+# "aahs" that count as accompaniment), and the corpus's styles on another synthesiser, whose
+# singer is a vowel-like wavetable voice. A set whose clips are all sung, or all unsung, has
+# no clip-level row.
 
 # %%
 from IPython.display import Markdown

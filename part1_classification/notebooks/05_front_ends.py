@@ -471,7 +471,10 @@ fig
 # ## 8. The measured results, on every backend
 #
 # All the front-end rows of the benchmark, one column per backend (accuracy on the test
-# split, and training throughput in examples per second: higher is better for both).
+# split, and training throughput in examples per second: higher is better for both). The
+# `ood-timbres` rows are the accuracy on the course's held-out works in the same eight
+# styles, played by another synthesiser (Part 1, notebook 2, section 10): does a front-end
+# that learns its filters from the corpus's samples lose more there than the fixed log-mel?
 
 
 # %%

@@ -5,7 +5,10 @@ look at: small squares, long stretches of time at one frequency, or tall slices 
 one instant. The same network is trained with each front (square, temporal, frequency, and a
 "musical" front that combines them), then once more with data augmentation (SpecAugment and
 mixup) to measure its effect. Baselines in the same run: an SVM on MFCC statistics, and an SVM
-on the features of the same CNN with random, untrained weights (Choi et al., 2017).
+on the features of the same CNN with random, untrained weights (Choi et al., 2017). Every
+model and baseline is scored on the test split and on the course's held-out music in the
+corpus's styles (``ood-timbres``: the styles played by another synthesiser); the held-out styles
+the models never learned (``ood-styles``) are left out.
 
 The model chosen on the validation split is examined in TensorBoard: its confusion matrix, the
 test clips it gets wrong (with their audio), its first-layer filters, and occlusion maps of
@@ -51,29 +54,39 @@ def main(argv: list[str] | None = None) -> int:
     splits = experiment.splits(kind="music", require="genre")
     classes = sorted({t.genre for t in splits["train"]})
     target = class_targets(classes)
-    y = {s: np.array([target(t) for t in tracks]) for s, tracks in splits.items()}
+    # Scored on the test split and on the held-out clips in the styles the models know.
+    evaluated = experiment.evaluated(
+        splits["test"], require="genre", keep=lambda t: t.genre in classes
+    )
+    y = {s: np.array([target(t) for t in tracks]) for s, tracks in {**splits, **evaluated}.items()}
     logmel = FeatureCache("logmel", n_mels=64)
     crop = int(CROP_SECONDS * DEFAULT_SAMPLE_RATE / 512) + 1
     epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
     print(f"{len(classes)} styles; clips: " + ", ".join(f"{s} {len(v)}" for s, v in y.items()))
 
     # --- baselines ------------------------------------------------------------------------------
-    experiment.mfcc_svm_baseline(splits, y, "accuracy", accuracy)
+    experiment.mfcc_svm_baseline(splits, y, "accuracy", accuracy, sets=evaluated)
 
     with Stopwatch() as watch:  # features of an untrained CNN: what the architecture alone gives
         set_seed(args.seed)
         untrained = spectrogram_cnn((crop, 64, 1), len(classes), name="random_cnn")
         embedder = embedding_model(untrained)
-        features = {s: clip_scores(embedder, tracks, logmel, crop) for s, tracks in splits.items()}
-        svm = support_vector_machine(features["train"], y["train"])
-        predicted = svm.predict(features["test"])
-    experiment.record(
-        "random-weights cnn + svm",
-        "baseline",
-        "accuracy",
-        accuracy(y["test"], predicted),
-        watch.seconds,
-    )
+        svm = support_vector_machine(
+            clip_scores(embedder, splits["train"], logmel, crop), y["train"]
+        )
+        predicted = {
+            s: svm.predict(clip_scores(embedder, tracks, logmel, crop))
+            for s, tracks in evaluated.items()
+        }
+    for split in evaluated:
+        experiment.record(
+            "random-weights cnn + svm",
+            "baseline",
+            "accuracy",
+            accuracy(y[split], predicted[split]),
+            watch.seconds,
+            split=split,
+        )
 
     # --- four filter shapes, then augmentation ------------------------------------------------
     valid = CropDataset(
@@ -138,15 +151,24 @@ def main(argv: list[str] | None = None) -> int:
                 patience=max(4, epochs // 3),
                 verbose=0,
             )
-            scores = {s: clip_scores(model, splits[s], logmel, crop) for s in ("valid", "test")}
+            scores = {
+                s: clip_scores(model, tracks, logmel, crop)
+                for s, tracks in {"valid": splits["valid"], **evaluated}.items()
+            }
         trained[name] = (model, scores, log_dir)
-        experiment.record(
-            f"cnn, {name}", "model", "accuracy", accuracy(y["test"], scores["test"]), watch.seconds
-        )
+        for split in evaluated:
+            experiment.record(
+                f"cnn, {name}",
+                "model",
+                "accuracy",
+                accuracy(y[split], scores[split]),
+                watch.seconds,
+                split=split,
+            )
         print(
             f"{name:32s} {model.count_params():7,d} parameters, {len(history.history['loss'])} "
-            f"epochs: validation {accuracy(y['valid'], scores['valid']):.3f}, "
-            f"test {accuracy(y['test'], scores['test']):.3f}"
+            "epochs: "
+            + ", ".join(f"{s} {accuracy(y[s], scores[s]):.3f}" for s in ("valid", *evaluated))
         )
 
     # --- a closer look at the model chosen on the validation split -----------------------------

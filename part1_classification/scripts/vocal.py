@@ -8,6 +8,8 @@ by an instrument or left out, so the network must tell a voice from a lead instr
 Baselines in the same run: an SVM on MFCC statistics (clips), and a logistic regression on the
 MFCCs of each frame with their neighbours' (frames). Every decision threshold, and the way crop
 outputs are pooled into a clip decision (max or mean), is chosen on the validation split.
+Every model and baseline is scored on the test split and on each group of the course's held-out
+music.
 
     python part1_classification/scripts/vocal.py --size tiny --backend tensorflow
 """
@@ -51,11 +53,23 @@ def main(argv: list[str] | None = None) -> int:
     def sung(track):
         return np.int32(bool(track.vocal))
 
-    y = {s: np.array([sung(t) for t in tracks]) for s, tracks in splits.items()}
+    # Scored on the test split and on each held-out group, which nothing is trained or tuned on.
+    evaluated = experiment.evaluated(splits["test"], require="vocal")
+    y = {s: np.array([sung(t) for t in tracks]) for s, tracks in {**splits, **evaluated}.items()}
     print("clips with singing: " + ", ".join(f"{s} {v.sum()}/{len(v)}" for s, v in y.items()))
+    # A balanced accuracy needs clips with and without singing; a frame F-measure, sung frames.
+    clip_sets = {s: t for s, t in evaluated.items() if s == "test" or 0 < y[s].sum() < len(y[s])}
+    frame_sets = {s: t for s, t in evaluated.items() if s == "test" or y[s].any()}
+    for split in evaluated:
+        if split not in clip_sets:
+            print(f"{split}: its clips are all sung or all unsung; no clip-level score there.")
+        if split not in frame_sets:
+            print(f"{split}: nothing is sung there; no frame-level score.")
 
     # --- clip level -------------------------------------------------------------------------------
-    experiment.mfcc_svm_baseline(splits, y, "clip balanced accuracy", balanced_accuracy)
+    experiment.mfcc_svm_baseline(
+        splits, y, "clip balanced accuracy", balanced_accuracy, sets=clip_sets
+    )
 
     set_seed(args.seed)
     model = compile_classifier(spectrogram_cnn((crop, 64, 1), 2, name="vocal_clip_cnn"))
@@ -84,7 +98,10 @@ def main(argv: list[str] | None = None) -> int:
             choices[reduce] = best_threshold(y["valid"], valid_scores[:, 1])
         reduce = max(choices, key=lambda r: choices[r][1])  # ties: max, the label's definition
         threshold = choices[reduce][0]
-        singing = clip_scores(model, splits["test"], logmel, crop, reduce=reduce)[:, 1]
+        singing = {
+            s: clip_scores(model, tracks, logmel, crop, reduce=reduce)[:, 1]
+            for s, tracks in clip_sets.items()
+        }
     print(
         "clip cnn: "
         + ", ".join(
@@ -92,13 +109,15 @@ def main(argv: list[str] | None = None) -> int:
         )
         + f"; chosen: {reduce}"
     )
-    experiment.record(
-        "clip cnn",
-        "model",
-        "clip balanced accuracy",
-        balanced_accuracy(y["test"], (singing > threshold).astype(int)),
-        watch.seconds,
-    )
+    for split in clip_sets:
+        experiment.record(
+            "clip cnn",
+            "model",
+            "clip balanced accuracy",
+            balanced_accuracy(y[split], (singing[split] > threshold).astype(int)),
+            watch.seconds,
+            split=split,
+        )
 
     # --- frame level ------------------------------------------------------------------------------
     def activity(track):
@@ -117,21 +136,23 @@ def main(argv: list[str] | None = None) -> int:
         regression = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
         regression.fit(frames_x, frames_y)
 
-        def regression_frames(split):
-            reference = np.concatenate([activity(t)[: len(mfcc(t)), 0] for t in splits[split]])
-            scores = [regression.predict_proba(with_neighbours(t))[:, 1] for t in splits[split]]
+        def regression_frames(tracks):
+            reference = np.concatenate([activity(t)[: len(mfcc(t)), 0] for t in tracks])
+            scores = [regression.predict_proba(with_neighbours(t))[:, 1] for t in tracks]
             return reference, np.concatenate(scores)
 
-        threshold, _ = best_threshold(*regression_frames("valid"), metric=frame_f1)
-        reference, estimate = regression_frames("test")
+        threshold, _ = best_threshold(*regression_frames(splits["valid"]), metric=frame_f1)
+        frames = {s: regression_frames(tracks) for s, tracks in frame_sets.items()}
     print(f"frame mfccs + logistic regression: threshold {threshold:.2f} (chosen on validation)")
-    experiment.record(
-        "frame mfccs + logistic regression",
-        "baseline",
-        "frame f-measure",
-        frame_f1(reference, estimate > threshold),
-        watch.seconds,
-    )
+    for split, (reference, estimate) in frames.items():
+        experiment.record(
+            "frame mfccs + logistic regression",
+            "baseline",
+            "frame f-measure",
+            frame_f1(reference, estimate > threshold),
+            watch.seconds,
+            split=split,
+        )
 
     set_seed(args.seed)
     tagger = frame_tagger((None, 64, 1), 1)
@@ -172,24 +193,29 @@ def main(argv: list[str] | None = None) -> int:
                 curve[:, 0]
                 for curve in predict_clips(
                     tagger,
-                    [logmel(t)[..., None] for t in splits[split]],
+                    [logmel(t)[..., None] for t in tracks],
                     length_multiple=experiment.length_multiple,
                 )
             ]
-            for split in ("valid", "test")
+            for split, tracks in {"valid": splits["valid"], **frame_sets}.items()
         }
-        reference = {s: np.concatenate([activity(t)[:, 0] for t in splits[s]]) for s in curves}
+        reference = {
+            s: np.concatenate([activity(t)[:, 0] for t in tracks])
+            for s, tracks in {"valid": splits["valid"], **frame_sets}.items()
+        }
         threshold, _ = best_threshold(
             reference["valid"], np.concatenate(curves["valid"]), metric=frame_f1
         )
     print(f"frame cnn: threshold {threshold:.2f} (chosen on validation)")
-    experiment.record(
-        "frame cnn",
-        "model",
-        "frame f-measure",
-        frame_f1(reference["test"], np.concatenate(curves["test"]) > threshold),
-        watch.seconds,
-    )
+    for split in frame_sets:
+        experiment.record(
+            "frame cnn",
+            "model",
+            "frame f-measure",
+            frame_f1(reference[split], np.concatenate(curves[split]) > threshold),
+            watch.seconds,
+            split=split,
+        )
     curves = curves["test"]
 
     # The activation over time of a few test clips, under the truth.

@@ -1032,6 +1032,9 @@ def notebooks() -> list[dict]:
 
 
 def main() -> int:
+    from common.data import HELD_OUT
+    from common.data.synthetic import PRESETS
+    from common.data.synthetic.generator import held_out_sizes
     from common.models import load_model
     from common.models.spectrogram import backbone_of
 
@@ -1072,6 +1075,7 @@ def main() -> int:
     facts["embedding"] = embeddings(backbone, corpus, cache)
     facts["splits"] = splits_figure(corpus)
     facts["presets"] = presets()
+    facts["held_out"] = held_out_sizes(PRESETS[HELD_OUT["workshop"]])
     genre = script("genre")
     facts["epochs"] = {
         name: script(name).EPOCHS

@@ -7,7 +7,8 @@ notes. An adaptive peak picker turns either into onset times; its threshold is c
 validation split. Scored with ``mir_eval.onset`` (F-measure, precision, recall) with tolerance
 windows of 25, 50 (the standard) and 100 ms, to show how much the window moves the score.
 Baseline in the same run: ``librosa.onset.onset_detect``, its ``delta`` also chosen on
-validation.
+validation. Everything is scored on the test split and, at the standard window, on each group
+of the course's held-out music.
 
     python part3_onsets_beats/scripts/novelty.py --size tiny
 """
@@ -34,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     from common.experiment import Experiment
     from common.nn.tensorboard import log_audio, log_figure
     from common.nn.training import Stopwatch
-    from common.tasks.rhythm.baselines import librosa_onset_detection
+    from common.tasks.rhythm.baselines import librosa_onset_detection, librosa_onset_scores
     from common.tasks.rhythm.novelty import normalise_novelty, spectral_flux, superflux
     from common.tasks.rhythm.peaks import choose_threshold, peak_settings, pick_peaks, score_events
     from common.viz.figures import new_figure
@@ -43,7 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     experiment = Experiment(args)
     splits = experiment.splits(kind="music", require="onsets")
     spectrogram = FeatureCache("onset_spectrogram")
-    references = {s: [t.onsets for t in tracks] for s, tracks in splits.items()}
+    # Scored on the test split and on each held-out group, which nothing is tuned on.
+    held_out = experiment.held_out(require="onsets")
+    clips = {**splits, **held_out}
+    references = {s: [t.onsets for t in tracks] for s, tracks in clips.items()}
     detectors = {
         "spectral flux": lambda t: normalise_novelty(spectral_flux(spectrogram(t)[..., 1])),
         "superflux": lambda t: superflux(spectrogram(t)),
@@ -52,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = {}
     for name, detector in detectors.items():
         with Stopwatch() as watch:
-            novelty = {s: [detector(t) for t in splits[s]] for s in ("valid", "test")}
+            novelty = {s: [detector(t) for t in clips[s]] for s in ("valid", "test", *held_out)}
             threshold, valid_f = choose_threshold(
                 references["valid"], novelty["valid"], ONSET_FRAME_RATE, **settings
             )
@@ -72,6 +76,14 @@ def main(argv: list[str] | None = None) -> int:
                     experiment.record(
                         name, "model", metric_name(metric, window), value, watch.seconds
                     )
+        for group in held_out:
+            scores = score_events(
+                references[group], novelty[group], ONSET_FRAME_RATE, threshold, **settings
+            )
+            for metric, value in scores.items():
+                experiment.record(
+                    name, "model", metric.replace("_", "-"), value, watch.seconds, split=group
+                )
 
     with Stopwatch() as watch:
         delta, by_window = librosa_onset_detection(splits, WINDOWS)
@@ -86,6 +98,16 @@ def main(argv: list[str] | None = None) -> int:
                     value,
                     watch.seconds,
                 )
+    for group, tracks in held_out.items():
+        for metric, value in librosa_onset_scores(tracks, delta)[0.05].items():
+            experiment.record(
+                "librosa onset_detect",
+                "baseline",
+                metric.replace("_", "-"),
+                value,
+                watch.seconds,
+                split=group,
+            )
 
     # A novelty function under the annotation, and what its onsets sound like.
     track = splits["test"][0]

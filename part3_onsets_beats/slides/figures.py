@@ -195,7 +195,9 @@ def events_figure(track, spectrogram: np.ndarray) -> dict:
 
 def corpus_facts(corpus) -> dict:
     """Styles (meters, tempo ranges), corpus sizes, and the workshop clips of ``tempo_stretch``."""
+    from common.data import HELD_OUT
     from common.data.synthetic import PRESETS, STYLES
+    from common.data.synthetic.generator import held_out_sizes
     from common.data.synthetic.score import merge_onsets
     from common.data.synthetic.song import MAX_ATTACK
 
@@ -242,6 +244,7 @@ def corpus_facts(corpus) -> dict:
         "merge_window": float(defaults(merge_onsets)["window"]),
         "max_attack": float(MAX_ATTACK),
         "stretch_clips": stretch,  # None when the workshop corpus is not rendered
+        "held_out": held_out_sizes(PRESETS[HELD_OUT["workshop"]]),
     }
 
 

@@ -136,6 +136,15 @@ def held_out_group(style: str) -> str:
     return "ood-styles" if style in HELD_OUT_STYLES else "ood-timbres"
 
 
+def held_out_sizes(preset: Preset) -> dict[str, int]:
+    """The number of clips in each held-out group of a held-out preset (``ood``, ``ood-tiny``)."""
+    works_per_held_out_style, works_per_corpus_style = preset.held_out
+    return {
+        "ood-styles": len(HELD_OUT_STYLES) * works_per_held_out_style,
+        "ood-timbres": len(STYLES) * works_per_corpus_style,
+    }
+
+
 def plan_held_out(preset: Preset, seed: int) -> list[MusicJob]:
     """The held-out set: new works in the held-out styles (hymns, solo piano; no drums,
     fermatas, ritardandi) played by the SoundFont, and new works in the corpus's styles played

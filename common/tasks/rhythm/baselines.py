@@ -25,7 +25,7 @@ __all__ = [
 
 
 def librosa_onsets(
-    signal: np.ndarray,
+    signal: np.ndarray | None,
     sample_rate: int,
     delta: float = 0.07,
     envelope: np.ndarray | None = None,
@@ -33,7 +33,8 @@ def librosa_onsets(
     """Onset times (seconds) from ``librosa.onset.onset_detect``; ``delta`` is the threshold of
     its peak picker above the local mean (librosa's default 0.07), to be chosen on validation.
     ``envelope``, the clip's ``librosa.onset.onset_strength``, saves computing it again when
-    several ``delta`` values are tried on one clip (the detections are the same)."""
+    several ``delta`` values are tried on one clip (the detections are the same); with it,
+    ``signal`` is not needed (``None``)."""
     import librosa
 
     return librosa.onset.onset_detect(
@@ -65,9 +66,10 @@ LIBROSA_DELTAS = (0.02, 0.04, 0.07, 0.1, 0.15, 0.2, 0.3)
 _ENVELOPES: dict[str, np.ndarray] = {}
 
 
-def _onset_strength(track, audio: np.ndarray) -> np.ndarray:
+def _onset_strength(track) -> np.ndarray:
     """librosa's onset strength of a track, computed once per audio file in a session (trying
-    several ``delta`` values reuses it: the detections only differ in their peak picking)."""
+    several ``delta`` values reuses it, without decoding the audio again: the detections only
+    differ in their peak picking)."""
     import librosa
 
     from common.audio.io import DEFAULT_SAMPLE_RATE
@@ -75,7 +77,7 @@ def _onset_strength(track, audio: np.ndarray) -> np.ndarray:
     stat = track.audio_path.stat()
     key = f"{track.audio_path}:{stat.st_size}:{stat.st_mtime_ns}"  # a re-rendered file is new
     if key not in _ENVELOPES:
-        _ENVELOPES[key] = librosa.onset.onset_strength(y=audio, sr=DEFAULT_SAMPLE_RATE)
+        _ENVELOPES[key] = librosa.onset.onset_strength(y=track.audio(), sr=DEFAULT_SAMPLE_RATE)
     return _ENVELOPES[key]
 
 
@@ -102,9 +104,7 @@ def librosa_onset_scores(
 
     results = {w: [] for w in windows}
     for track in tracks:
-        audio = track.audio()
-        envelope = _onset_strength(track, audio)
-        found = librosa_onsets(audio, DEFAULT_SAMPLE_RATE, delta, envelope)
+        found = librosa_onsets(None, DEFAULT_SAMPLE_RATE, delta, _onset_strength(track))
         for w in windows:
             results[w].append(onset_scores(track.onsets, found, w))
     return {w: mean_scores(scores) for w, scores in results.items()}
