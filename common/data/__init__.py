@@ -40,10 +40,9 @@ def by_split(tracks: list[Track]) -> dict[str, list[Track]]:
     if empty:
         counts = ", ".join(f"{len(members)} {split}" for split, members in groups.items())
         raise EmptySplitError(
-            f"No tracks in the {' and '.join(empty)} split of this dataset ({counts}; only "
-            "tracks with the labels this example needs are counted). Point --data-home at the "
-            "complete download (a partial one may lack whole folders), or use a larger corpus "
-            "size (--size workshop)."
+            f"No tracks in the {' and '.join(empty)} split of this dataset ({counts}). Point "
+            "--data-home at the complete download (a partial one may lack whole folders), or "
+            "use a larger corpus size (--size workshop)."
         )
     return groups
 
