@@ -126,15 +126,8 @@ class Experiment:
         with Stopwatch() as watch:
             svm = support_vector_machine(mfcc.table(splits["train"]), y["train"])
             predicted = {name: svm.predict(mfcc.table(tracks)) for name, tracks in sets.items()}
-        for name in sets:
-            self.record(
-                "mfcc statistics + svm",
-                "baseline",
-                metric,
-                score(y[name], predicted[name]),
-                watch.seconds,
-                split=name,
-            )
+        scores = {name: score(y[name], predicted[name]) for name in sets}
+        self.record_splits("mfcc statistics + svm", "baseline", metric, scores, watch.seconds)
         return predicted
 
     def record(
@@ -165,6 +158,14 @@ class Experiment:
                 int(self.args.seed),
             )
         )
+
+    def record_splits(
+        self, model: str, role: str, metric: str, values: dict[str, float], seconds: float = 0.0
+    ) -> None:
+        """One row per evaluation set: ``values`` maps each set's name (``test``, a held-out
+        group; see :meth:`evaluated`) to the figure measured there."""
+        for split, value in values.items():
+            self.record(model, role, metric, value, seconds, split=split)
 
     def finish(self) -> int:
         """Add the rows to the results file and print them; returns the exit status (0)."""

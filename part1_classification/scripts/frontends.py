@@ -96,27 +96,14 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(3):
             model.train_on_batch(x, labels)
         per_second = 3 * len(x) / (time.perf_counter() - start)
-        test = accuracy(y["test"], scores["test"])
-        costs[frontend] = (test, model.count_params(), per_second)
-        for split in evaluated:
-            experiment.record(
-                f"{frontend} front-end + cnn",
-                "model",
-                "accuracy",
-                accuracy(y[split], scores[split]),
-                watch.seconds,
-                split=split,
-            )
-        experiment.record(
-            f"{frontend} front-end + cnn",
-            "model",
-            "training examples per second",
-            per_second,
-            watch.seconds,
-        )
+        accuracies = {s: accuracy(y[s], scores[s]) for s in evaluated}
+        costs[frontend] = (accuracies["test"], model.count_params(), per_second)
+        name = f"{frontend} front-end + cnn"
+        experiment.record_splits(name, "model", "accuracy", accuracies, watch.seconds)
+        experiment.record(name, "model", "training examples per second", per_second, watch.seconds)
         print(
             f"{frontend:9s} accuracy "
-            + ", ".join(f"{s} {accuracy(y[s], scores[s]):.3f}" for s in evaluated)
+            + ", ".join(f"{s} {value:.3f}" for s, value in accuracies.items())
             + f"; {model.count_params():9,d} parameters, {per_second:6.1f} training examples/s"
         )
 

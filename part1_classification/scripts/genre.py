@@ -78,15 +78,13 @@ def main(argv: list[str] | None = None) -> int:
             s: svm.predict(clip_scores(embedder, tracks, logmel, crop))
             for s, tracks in evaluated.items()
         }
-    for split in evaluated:
-        experiment.record(
-            "random-weights cnn + svm",
-            "baseline",
-            "accuracy",
-            accuracy(y[split], predicted[split]),
-            watch.seconds,
-            split=split,
-        )
+    experiment.record_splits(
+        "random-weights cnn + svm",
+        "baseline",
+        "accuracy",
+        {s: accuracy(y[s], predicted[s]) for s in evaluated},
+        watch.seconds,
+    )
 
     # --- four filter shapes, then augmentation ------------------------------------------------
     valid = CropDataset(
@@ -156,15 +154,13 @@ def main(argv: list[str] | None = None) -> int:
                 for s, tracks in {"valid": splits["valid"], **evaluated}.items()
             }
         trained[name] = (model, scores, log_dir)
-        for split in evaluated:
-            experiment.record(
-                f"cnn, {name}",
-                "model",
-                "accuracy",
-                accuracy(y[split], scores[split]),
-                watch.seconds,
-                split=split,
-            )
+        experiment.record_splits(
+            f"cnn, {name}",
+            "model",
+            "accuracy",
+            {s: accuracy(y[s], scores[s]) for s in evaluated},
+            watch.seconds,
+        )
         print(
             f"{name:32s} {model.count_params():7,d} parameters, {len(history.history['loss'])} "
             "epochs: "

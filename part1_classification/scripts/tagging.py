@@ -89,12 +89,12 @@ def main(argv: list[str] | None = None) -> int:
     epochs = EPOCHS[args.size] if args.epochs is None else args.epochs
 
     def record(name: str, role: str, scores: dict[str, np.ndarray], seconds: float) -> None:
+        roc = {s: macro_roc_auc(y[s], scores[s]) for s in evaluated}
+        pr = {s: macro_pr_auc(y[s], scores[s]) for s in evaluated}
+        experiment.record_splits(name, role, "roc-auc (macro)", roc, seconds)
+        experiment.record_splits(name, role, "pr-auc (macro)", pr, seconds)
         for split in evaluated:
-            roc = macro_roc_auc(y[split], scores[split])
-            pr = macro_pr_auc(y[split], scores[split])
-            experiment.record(name, role, "roc-auc (macro)", roc, seconds, split=split)
-            experiment.record(name, role, "pr-auc (macro)", pr, seconds, split=split)
-            print(f"{name:40s} {split:12s} ROC-AUC {roc:.3f}  PR-AUC {pr:.3f}")
+            print(f"{name:40s} {split:12s} ROC-AUC {roc[split]:.3f}  PR-AUC {pr[split]:.3f}")
 
     def linear(x_train: np.ndarray) -> OneVsRestClassifier:
         model = make_pipeline(

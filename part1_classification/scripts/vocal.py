@@ -109,15 +109,13 @@ def main(argv: list[str] | None = None) -> int:
         )
         + f"; chosen: {reduce}"
     )
-    for split in clip_sets:
-        experiment.record(
-            "clip cnn",
-            "model",
-            "clip balanced accuracy",
-            balanced_accuracy(y[split], (singing[split] > threshold).astype(int)),
-            watch.seconds,
-            split=split,
-        )
+    experiment.record_splits(
+        "clip cnn",
+        "model",
+        "clip balanced accuracy",
+        {s: balanced_accuracy(y[s], (singing[s] > threshold).astype(int)) for s in clip_sets},
+        watch.seconds,
+    )
 
     # --- frame level ------------------------------------------------------------------------------
     def activity(track):
@@ -144,15 +142,16 @@ def main(argv: list[str] | None = None) -> int:
         threshold, _ = best_threshold(*regression_frames(splits["valid"]), metric=frame_f1)
         frames = {s: regression_frames(tracks) for s, tracks in frame_sets.items()}
     print(f"frame mfccs + logistic regression: threshold {threshold:.2f} (chosen on validation)")
-    for split, (reference, estimate) in frames.items():
-        experiment.record(
-            "frame mfccs + logistic regression",
-            "baseline",
-            "frame f-measure",
-            frame_f1(reference, estimate > threshold),
-            watch.seconds,
-            split=split,
-        )
+    experiment.record_splits(
+        "frame mfccs + logistic regression",
+        "baseline",
+        "frame f-measure",
+        {
+            s: frame_f1(reference, estimate > threshold)
+            for s, (reference, estimate) in frames.items()
+        },
+        watch.seconds,
+    )
 
     set_seed(args.seed)
     tagger = frame_tagger((None, 64, 1), 1)
@@ -207,15 +206,13 @@ def main(argv: list[str] | None = None) -> int:
             reference["valid"], np.concatenate(curves["valid"]), metric=frame_f1
         )
     print(f"frame cnn: threshold {threshold:.2f} (chosen on validation)")
-    for split in frame_sets:
-        experiment.record(
-            "frame cnn",
-            "model",
-            "frame f-measure",
-            frame_f1(reference[split], np.concatenate(curves[split]) > threshold),
-            watch.seconds,
-            split=split,
-        )
+    experiment.record_splits(
+        "frame cnn",
+        "model",
+        "frame f-measure",
+        {s: frame_f1(reference[s], np.concatenate(curves[s]) > threshold) for s in frame_sets},
+        watch.seconds,
+    )
     curves = curves["test"]
 
     # The activation over time of a few test clips, under the truth.
