@@ -738,6 +738,16 @@ print(
 )
 
 # %% [markdown]
+# ## Your turn
+#
+# 1. Listen to three seconds around the longest beat of `hymn`
+#    (`player(hymn.audio(offset=..., duration=3.0))`, with the offset taken from
+#    `hymn.beats.times`). Is it where a phrase ends?
+# 2. Count the clips with a beat longer than 1.5 times their median beat, in `ood-styles` and
+#    in the corpus's test split (`np.diff(t.beats.times)` for each clip `t`). What does the
+#    difference tell you about a beat tracker trained only on the corpus?
+
+# %% [markdown]
 # ## What you should remember
 #
 # * The embedded corpus has **eight styles**, **works with several versions** (covers in

@@ -690,6 +690,15 @@ from common.course.bench import measured
 Markdown(measured(1, "genre"))
 
 # %% [markdown]
+# ## Your turn
+#
+# Train the `frequency` front the way section 5 trains the other two (the same loop, with
+# `shape = "frequency"`), and add its line to the table of section 10. Before you run it,
+# predict: its tall filters read the shape of a spectrum, which is what the synthesiser
+# changes. Will it lose more than the temporal front on `ood-timbres`, or less? Then check your
+# answer against all four shapes on every backend in the table of section 11.
+
+# %% [markdown]
 # ## What to remember
 #
 # - A convolution turns a spectrogram into feature maps; pooling shrinks them and widens

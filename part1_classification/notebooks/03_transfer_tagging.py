@@ -512,6 +512,16 @@ from common.course.bench import measured
 Markdown(measured(1, "tagging"))
 
 # %% [markdown]
+# ## Your turn
+#
+# The measured table gives one macro ROC-AUC per held-out group; look inside it. Load
+# `load_held_out(SIZE)` (from `common.data`), build the targets of the `ood-styles` clips with
+# `tags_of`, score them with the fine-tuned model and with the CNN from scratch (`clip_scores`,
+# as in section 5), and compute `sklearn.metrics.roc_auc_score` for each mood that some of
+# these clips have and others do not. Which mood does the transferred backbone get wrong?
+# Listen to the clips where it is most confident and wrong.
+
+# %% [markdown]
 # ## What to remember
 #
 # - Multi-label outputs: one sigmoid per tag and binary cross-entropy, never a softmax.

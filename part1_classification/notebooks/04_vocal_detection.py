@@ -459,6 +459,15 @@ from common.course.bench import measured
 Markdown(measured(1, "vocal"))
 
 # %% [markdown]
+# ## Your turn
+#
+# The measured table says the frame CNN fails on the held-out `ood-timbres` clips. Find out how.
+# Take the sung ones (`[t for t in load_held_out(SIZE)["ood-timbres"] if t.vocal]`, with
+# `load_held_out` from `common.data`), run `tagger` on each whole clip as in section 5, and plot
+# its activation under `activity(t)` as in section 7. Does it stay silent on the synthesiser's
+# voice, or does it fire, but on the other instruments? Listen to one clip while you look.
+
+# %% [markdown]
 # ## What to remember
 #
 # - A network that keeps the time axis (pooling only along frequency) gives one decision per

@@ -485,6 +485,17 @@ from common.course.bench import measured
 Markdown(measured(1, "frontends"))
 
 # %% [markdown]
+# ## Your turn
+#
+# Score the two front-ends trained in section 5, `models["logmel"]` and `models["sincnet"]`,
+# on the held-out works in the same styles played by another synthesiser:
+# `load_held_out(SIZE)["ood-timbres"]` (from `common.data`), with
+# `clip_scores(model, tracks, waveform, CROP_SAMPLES, channel_axis=False)`, `target` and
+# `accuracy`. Which front-end loses more when the instruments change, and is the difference
+# larger than one clip (1/24 of accuracy)? The measured table has the four front-ends on every
+# backend: is your answer the same there?
+
+# %% [markdown]
 # ## What to remember
 #
 # - A front-end is the first layer of the model: fixed (log-mel), parametric (SincNet-style
